@@ -275,6 +275,6 @@ public final class ConditionalExports {
     }
     return PERCENT
         .matcher(segment)
-        .replaceAll(m -> String.valueOf((char) Integer.parseInt(m.group(1), 16)).replace("\\", "\\\\").replace("$", "\\$"));
+        .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(m.group(1), 16))));
   }
 }

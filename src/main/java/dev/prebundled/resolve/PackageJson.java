@@ -32,6 +32,15 @@ public record PackageJson(
     stringFields = Map.copyOf(stringFields);
   }
 
+  /**
+   * Stands in for a package directory without a package.json, which Node still resolves (through
+   * {@code index.js}).
+   */
+  public static PackageJson absent(Path file) {
+    JsonNode missing = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    return new PackageJson(file, null, null, null, null, null, missing, missing, missing, missing, Map.of());
+  }
+
   /** The directory that holds this package.json. */
   public Path dir() {
     return file.getParent();
