@@ -171,7 +171,7 @@ public final class PackageBundler {
       String key = entry.needsFacade() ? entry.inputPath() : root.relativize(entry.module().file()).toString().replace('\\', '/');
       String file = outputByEntryPoint.get(key);
       if (file == null) throw new IllegalStateException("esbuild's metafile has no output for entry " + key);
-      outputs.put(entry.subpath(), new EntryOutput(entry.subpath(), file, exportsByOutput.get(file), entry.format()));
+      outputs.put(entry.subpath(), new EntryOutput(entry.subpath(), file, exportsByOutput.get(file), entry.module().relativeFile(), entry.format()));
     }
     return outputs;
   }

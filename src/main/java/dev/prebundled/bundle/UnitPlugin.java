@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * The esbuild plugin of one unit build. It keeps every import of another package (and every Node
- * builtin) a bare import in the output, resolves self-imports of the unit's own entries inside the
- * build so they share one instance, routes CommonJS {@code require()} of other packages through
+ * builtin) a bare import in the output, resolves self-imports of the unit's own CommonJS entries
+ * inside the build so they share one instance, routes CommonJS {@code require()} of other packages through
  * the facade pair of {@link Facades}, and loads the virtual modules.
  */
 final class UnitPlugin implements EsbuildPlugin {
@@ -85,7 +85,14 @@ final class UnitPlugin implements EsbuildPlugin {
     return Optional.of(external(specifier));
   }
 
-  /** An import of one of this unit's own entries, by the package's own name, stays inside the build. */
+  /**
+   * An import of one of this unit's own CommonJS entries, by the package's own name, stays inside
+   * the build, so {@code require("react")} in {@code react/jsx-runtime} is the very module the
+   * {@code react} entry exports. A self-import of an ESM entry stays bare instead: it is served
+   * this unit's own entry file, so it is still one instance, and esbuild cannot split a build in
+   * which a name is imported through another entry's {@code export * from "<external>"} (it
+   * reports "No matching export"; @reduxjs/toolkit/query does exactly that).
+   */
   private Optional<OnResolveResult> selfImport(String specifier) {
     BareSpecifier bare;
     try {
@@ -95,7 +102,7 @@ final class UnitPlugin implements EsbuildPlugin {
     }
     if (!bare.packageName().equals(unit.name())) return Optional.empty();
     UnitEntry entry = entries.get(bare.subpath());
-    if (entry == null) return Optional.empty(); // not in this unit: a bare import like any other
+    if (entry == null || !entry.needsFacade()) return Optional.empty(); // a bare import like any other
     if (entry.module().browserExcluded()) {
       return Optional.of(OnResolveResult.virtual(entry.subpath(), Facades.EMPTY_NAMESPACE));
     }

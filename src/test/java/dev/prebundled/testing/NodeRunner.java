@@ -20,11 +20,17 @@ public final class NodeRunner {
   }
 
   public static Result run(Path workingDir, String... args) {
+    return runWithEnv(workingDir, java.util.Map.of(), args);
+  }
+
+  public static Result runWithEnv(Path workingDir, java.util.Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>();
     command.add("node");
     command.addAll(List.of(args));
     try {
-      Process process = new ProcessBuilder(command).directory(workingDir.toFile()).start();
+      ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
+      builder.environment().putAll(env);
+      Process process = builder.start();
       process.getOutputStream().close();
       var stderr = new java.util.concurrent.CompletableFuture<String>();
       Thread drain = new Thread(() -> {
