@@ -21,7 +21,7 @@ record Metafile(Map<String, Input> inputs, Map<String, Output> outputs) {
 
   record Input(Optional<String> format, List<Import> imports) {}
 
-  record Output(Optional<String> entryPoint, List<String> exports, List<Import> imports) {}
+  record Output(Optional<String> entryPoint, List<String> exports, List<Import> imports, List<String> inputs) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -39,7 +39,9 @@ record Metafile(Map<String, Input> inputs, Map<String, Output> outputs) {
     root.path("outputs").fields().forEachRemaining(e -> {
       List<String> exports = new ArrayList<>();
       e.getValue().path("exports").forEach(n -> exports.add(n.asText()));
-      outputs.put(e.getKey(), new Output(text(e.getValue(), "entryPoint"), exports, imports(e.getValue())));
+      List<String> contained = new ArrayList<>();
+      e.getValue().path("inputs").fieldNames().forEachRemaining(contained::add);
+      outputs.put(e.getKey(), new Output(text(e.getValue(), "entryPoint"), exports, imports(e.getValue()), contained));
     });
     return new Metafile(inputs, outputs);
   }

@@ -46,24 +46,35 @@ public final class PackageBundler {
   private final EsbuildService esbuild;
   private final ResolutionOptions resolution;
   private final String target;
-  private final PackageJsonReader packageJsons = new PackageJsonReader();
+  private final PackageJsonReader packageJsons;
   private final ModuleFormatDetector formats;
 
-  public PackageBundler(EsbuildService esbuild, ResolutionOptions resolution, String target) {
+  public PackageBundler(EsbuildService esbuild, PackageJsonReader packageJsons, ResolutionOptions resolution, String target) {
     this.esbuild = esbuild;
+    this.packageJsons = packageJsons;
     this.resolution = resolution;
     this.target = target;
     this.formats = new ModuleFormatDetector(packageJsons, new ModuleFormatProbe(esbuild));
   }
 
   public PackageBundler(EsbuildService esbuild) {
-    this(esbuild, ResolutionOptions.viteClient(false), DEFAULT_TARGET);
+    this(esbuild, new PackageJsonReader(), ResolutionOptions.viteClient(false), DEFAULT_TARGET);
   }
 
+  public String target() {
+    return target;
+  }
+
+  /** Builds with the resolution options this bundler was made with. */
   public BundleResult bundle(PackageUnit unit) {
+    return bundle(unit, resolution);
+  }
+
+  /** Builds with the given conditions and main fields (Vite's {@code resolve.*} of the project). */
+  public BundleResult bundle(PackageUnit unit, ResolutionOptions resolution) {
     long started = System.nanoTime();
     Path root = realRoot(unit);
-    ModuleResolver resolver = new ModuleResolver(optionsFor(unit.mode()), packageJsons);
+    ModuleResolver resolver = new ModuleResolver(resolution.withProduction(unit.mode() == BuildMode.PRODUCTION), packageJsons);
     CjsExportResolver commonJs = new CjsExportResolver(new CjsLexer(), (specifier, from) -> {
       try {
         return Optional.of(resolver.resolve(specifier, from.getParent()).file());
@@ -101,11 +112,6 @@ public final class PackageBundler {
     List<String> warnings = result.warnings().stream().map(Message::toString).toList();
     return new BundleResult(unit, outputs, files, new TreeSet<>(plugin.externals()),
         Duration.ofNanos(System.nanoTime() - started), warnings);
-  }
-
-  private ResolutionOptions optionsFor(BuildMode mode) {
-    boolean production = mode == BuildMode.PRODUCTION;
-    return new ResolutionOptions(resolution.conditions(), resolution.mainFields(), resolution.extensions(), production, false);
   }
 
   private List<String> flags(PackageUnit unit, Path outdir, ResolutionOptions options) {

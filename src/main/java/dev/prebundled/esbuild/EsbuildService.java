@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,12 +84,19 @@ public final class EsbuildService implements AutoCloseable {
         .thenApply(EsbuildService::toResult);
   }
 
-  /** Builds and waits, unwrapping the exception a failed future would carry. */
+  /**
+   * Builds and waits, unwrapping the exception a failed future would carry. Waiting is
+   * interruptible: an interrupted caller stops waiting (the child finishes the build and its
+   * answer is dropped).
+   */
   public BuildResult buildAndWait(BuildOptions options) {
     try {
-      return build(options).join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
+      return build(options).get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EsbuildException(ErrorCode.ETIMEDOUT, "interrupted while waiting for esbuild");
     }
   }
 

@@ -52,6 +52,11 @@ public record ResolutionOptions(
   }
 
   /** Vite's client defaults with other conditions (for example Vite's {@code resolve.conditions}). */
+  /** The same options for development or production (the {@code development|production} condition). */
+  public ResolutionOptions withProduction(boolean value) {
+    return new ResolutionOptions(conditions, mainFields, extensions, value, require);
+  }
+
   public ResolutionOptions withConditions(List<String> newConditions) {
     return new ResolutionOptions(newConditions, mainFields, extensions, production, require);
   }
