@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Pre-bundles npm dependencies for Vite, one package@version at a time.",
-    subcommands = {BundleCommand.class})
+    subcommands = {BundleCommand.class, DaemonCommand.class, StatusCommand.class, StopCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
