@@ -148,7 +148,7 @@ public final class PackageBundler {
   private Map<String, UnitEntry> resolveEntries(PackageUnit unit, Path root, ModuleResolver resolver, CjsExportResolver commonJs) {
     Map<String, UnitEntry> entries = new LinkedHashMap<>();
     for (String subpath : unit.entries()) {
-      ResolvedModule module = resolver.resolve(unit.specifierOf(subpath), root);
+      ResolvedModule module = resolver.resolveInPackageDir(unit.specifierOf(subpath), root);
       ModuleFormat format = module.browserExcluded() ? ModuleFormat.COMMONJS : formats.detect(module.file());
       Set<String> names = Set.of();
       if (format == ModuleFormat.COMMONJS && !module.browserExcluded()) {

@@ -89,6 +89,20 @@ public final class ModuleResolver {
   }
 
   /**
+   * Resolves {@code specifier} (the package's own name, optionally with a subpath) inside the
+   * package installed at {@code packageDir}, without looking in any {@code node_modules}: the
+   * bundler already knows which installed copy it builds, and a package checked out on its own
+   * (outside any node_modules) must still resolve its own entries.
+   */
+  public ResolvedModule resolveInPackageDir(String specifier, Path packageDir) {
+    BareSpecifier bare = BareSpecifier.parse(specifier);
+    Path realDir = realPath(packageDir.toAbsolutePath().normalize());
+    PackageJson packageJson =
+        reader.readInDir(realDir).orElseGet(() -> PackageJson.absent(realDir.resolve("package.json")));
+    return resolveInPackage(bare, realDir, packageJson, realDir);
+  }
+
+  /**
    * The directory of an installed package named {@code packageName} that Node would use for an
    * importer in {@code fromDir}: the first {@code node_modules/<name>} directory walking up. A
    * caller that sees a builtin name ({@link NodeBuiltins#isBuiltin}) uses this first, because an

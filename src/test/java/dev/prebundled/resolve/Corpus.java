@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The import specifiers of /work/shared/corpus/packages.json. */
+/** The import specifiers of the corpus (src/test/corpus/packages.json, the project's copy of ../shared/corpus). */
 final class Corpus {
-  static final Path FILE = Path.of("/work/shared/corpus/packages.json");
+  static final Path FILE = dev.prebundled.testing.TestPaths.projectDir().resolve("src/test/corpus/packages.json");
 
   private Corpus() {}
 

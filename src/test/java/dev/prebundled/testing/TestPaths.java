@@ -22,13 +22,4 @@ public final class TestPaths {
     }
     return dir;
   }
-
-  /** The shared corpus next to the checkout ({@code ../shared/corpus}). */
-  public static Path sharedCorpus() {
-    for (Path dir = projectDir(); dir != null; dir = dir.getParent()) {
-      Path corpus = dir.resolve("shared/corpus");
-      if (Files.isRegularFile(corpus.resolve("packages.json"))) return corpus;
-    }
-    throw new AssertionError("../shared/corpus not found above " + projectDir());
-  }
 }
