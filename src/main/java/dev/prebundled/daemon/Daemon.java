@@ -299,6 +299,7 @@ public final class Daemon implements AutoCloseable {
     stats.put("sessions", sessions.count());
     stats.put("connections", server.connections());
     stats.put("esbuildStarts", esbuild.childStarts());
+    stats.put("corruptions", metrics.corruptions());
     stats.set("cache", json.valueToTree(cache.stats()));
     stats.set("metrics", json.valueToTree(metrics.snapshot()));
     return stats;

@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -108,8 +109,24 @@ final class Prebundler {
     for (RequestValidator.Checked checked : request.imports()) {
       results.add(answer(checked, units));
     }
+    prebuildInBackground(plan, units.keySet(), request);
     metrics.resolutionTime(Duration.ofNanos(System.nanoTime() - started));
     return new BundleReply(results);
+  }
+
+  // The browser asks for the closure's other units next (the served files import them): build
+  // them now, behind any work a browser waits for, so those requests find them in the cache.
+  private void prebuildInBackground(Plan plan, Set<UnitRef> served, RequestValidator.Request request) {
+    for (UnitRef unit : plan.closure().units().keySet()) {
+      if (served.contains(unit)) continue;
+      SortedSet<String> entries = plan.entriesOf(unit);
+      try {
+        CacheKey key = keyOf(unit, entries, request);
+        if (cache.lookup(key).isEmpty()) queue.submit(key, Priority.BACKGROUND, job(unit, entries, key, request));
+      } catch (PrebundledException e) {
+        log.debug("not prebuilding {}: {}", unit.id(), e.getMessage());
+      }
+    }
   }
 
   PrewarmReply prewarm(Session session, BundleParams params) {

@@ -75,6 +75,10 @@ public final class DaemonMetrics {
     cacheMisses.increment();
   }
 
+  public long corruptions() {
+    return (long) corruptions.count();
+  }
+
   public void corruption() {
     corruptions.increment();
   }
