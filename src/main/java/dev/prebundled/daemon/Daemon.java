@@ -1,6 +1,8 @@
 package dev.prebundled.daemon;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prebundled.bundle.AppScanner;
@@ -240,9 +242,26 @@ public final class Daemon implements AutoCloseable {
     try {
       return json.treeToValue(params, type);
     } catch (IOException e) {
+      String method = type.getSimpleName().replace("Params", "").toLowerCase();
+      if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+        String field = mapping.getPath().stream()
+            .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+            .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
+        String expected = mapping instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
+            ? " must be " + describe(mismatch.getTargetType()) : " is invalid";
+        throw RpcException.invalidParams("invalid params for " + method + ": " + field + expected);
+      }
       String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-      throw RpcException.invalidParams("invalid params for " + type.getSimpleName().replace("Params", "").toLowerCase() + ": " + message);
+      throw RpcException.invalidParams("invalid params for " + method + ": " + message);
     }
+  }
+
+  private static String describe(Class<?> type) {
+    if (java.util.Collection.class.isAssignableFrom(type)) return "a list";
+    if (type == String.class) return "a string";
+    if (type == Boolean.class || type == boolean.class) return "a boolean";
+    if (Number.class.isAssignableFrom(type) || type.isPrimitive()) return "a number";
+    return "an object";
   }
 
   private HelloResult hello(JsonNode params, RpcContext context) {

@@ -1,5 +1,7 @@
 package dev.prebundled.rpc;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.prebundled.error.ErrorCode;
@@ -12,6 +14,7 @@ import java.util.function.Predicate;
  * and position when known.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true) // newer daemons may add fields
 public record ErrorData(
     String code,
     @JsonProperty("class") String errorClass,
@@ -24,6 +27,7 @@ public record ErrorData(
   public static final String TRANSIENT = "transient";
   public static final String PERMANENT = "permanent";
 
+  @JsonIgnore
   public boolean isTransient() {
     return TRANSIENT.equals(errorClass);
   }

@@ -102,14 +102,28 @@ public final class RpcClient implements AutoCloseable {
       LineReader lines = new LineReader(in, Integer.MAX_VALUE);
       LineReader.Line line;
       while ((line = lines.next()) != null) {
-        JsonNode response = json.readTree(line.text());
+        JsonNode response;
+        try {
+          response = json.readTree(line.text());
+        } catch (IOException e) {
+          continue; // not a response of ours; the caller's timeout reports the missing answer
+        }
         JsonNode id = response.get("id");
         long key = id == null || id.isNull() ? -1 : id.asLong();
         CompletableFuture<JsonNode> waiting = pending.remove(key);
         if (waiting == null) continue;
         if (response.has("error")) {
           JsonNode error = response.get("error");
-          ErrorData data = json.treeToValue(error.path("data"), ErrorData.class);
+          ErrorData data;
+          try {
+            data = json.treeToValue(error.path("data"), ErrorData.class);
+          } catch (IOException e) {
+            data = null;
+          }
+          if (data == null || data.code() == null) {
+            data = new ErrorData(ErrorCode.INTERNAL.name(), ErrorData.PERMANENT, error.path("message").asText("daemon error"),
+                null, null, null, null);
+          }
           waiting.completeExceptionally(new RpcException(error.path("code").asInt(), data));
         } else {
           waiting.complete(response.get("result"));

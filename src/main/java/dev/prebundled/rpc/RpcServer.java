@@ -116,7 +116,7 @@ public final class RpcServer implements AutoCloseable {
       while ((line = lines.next()) != null) {
         if (line.tooLong()) {
           write(out, writeLock, error(null, new RpcException(RpcException.INVALID_REQUEST,
-              ErrorData.badRequest("request line over " + MAX_LINE_BYTES + " bytes was skipped"))));
+              ErrorData.badRequest("request line over " + MAX_LINE_BYTES + " bytes (1 MiB) was skipped"))));
           continue;
         }
         if (line.text().isBlank()) continue;
