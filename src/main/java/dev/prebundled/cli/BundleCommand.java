@@ -21,7 +21,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import dev.prebundled.rpc.RpcClient;
+import dev.prebundled.rpc.RpcException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,8 +49,13 @@ final class BundleCommand implements Callable<Integer> {
   @Option(names = "--mode", defaultValue = "development", description = "development or production (default: ${DEFAULT-VALUE}).")
   String mode;
 
-  @Option(names = "--out", required = true, paramLabel = "<dir>", description = "Where to write the files; written only when the build succeeds.")
+  @Option(names = "--out", paramLabel = "<dir>", description = "Where to write the files; written only when the build succeeds (required without --via-daemon).")
   Path out;
+
+  @Option(names = "--via-daemon", description = "Ask the running daemon of --cache-dir instead of building here; prints the cached files.")
+  boolean viaDaemon;
+
+  @Mixin DaemonClientOptions daemon;
 
   @Option(names = "--esbuild", paramLabel = "<binary>", description = "The esbuild binary (default: ESBUILD_BINARY_PATH, the project's node_modules, tools/).")
   Path esbuildBinary;
@@ -56,10 +64,15 @@ final class BundleCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
+    if (!viaDaemon && out == null) {
+      stderr.println("error: --out <dir> is required (or use --via-daemon)");
+      return EXIT_FAILED;
+    }
     try {
       BuildMode buildMode = BuildMode.parse(mode);
       PackageRoot root = PackageRoot.ofDir(packageDir.toAbsolutePath().normalize(), new PackageJsonReader());
       List<String> subpaths = entries.isEmpty() ? List.of(".") : entries.stream().map(BundleCommand::subpath).toList();
+      if (viaDaemon) return viaDaemon(root, subpaths, buildMode, stdout, stderr);
       PackageUnit unit = PackageUnit.of(root.name(), root.version(), root.dir(), subpaths, buildMode);
       EsbuildBinary binary = EsbuildBinary.locate(EsbuildBinary.Lookup.standard(Optional.ofNullable(esbuildBinary), Optional.empty()));
       BundleResult result;
@@ -78,6 +91,23 @@ final class BundleCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | IOException e) {
       stderr.println("error: " + e.getMessage());
       stderr.println("  nothing was written to " + out);
+      return EXIT_FAILED;
+    }
+  }
+
+  private int viaDaemon(PackageRoot root, List<String> subpaths, BuildMode buildMode, PrintWriter stdout, PrintWriter stderr)
+      throws IOException {
+    Optional<RpcClient> connection = daemon.connect();
+    if (connection.isEmpty()) {
+      stderr.println("error: no daemon answers for " + daemon.files().cacheDir().toAbsolutePath()
+          + ": start one with scripts/prebundled start (or prebundled daemon --cache-dir ...)");
+      return EXIT_FAILED;
+    }
+    try (RpcClient client = connection.get()) {
+      stdout.printf("%s@%s (%s) via the daemon of %s%n", root.name(), root.version(), buildMode.nodeEnv(), daemon.files().cacheDir());
+      return new DaemonBundle(client, stdout).bundle(root, subpaths, buildMode.nodeEnv(), out) ? 0 : EXIT_FAILED;
+    } catch (RpcException e) {
+      stderr.println(DaemonBundle.describe(e));
       return EXIT_FAILED;
     }
   }
