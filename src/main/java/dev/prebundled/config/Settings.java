@@ -38,6 +38,20 @@ public record Settings(
     public int cores() {
       return Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * cpuLimit));
     }
+
+    /**
+     * The environment the esbuild child gets: {@code GOMAXPROCS} from {@code cpuLimit} (Go then
+     * runs esbuild's parallel work on that many cores) and {@code GOMEMLIMIT} from {@code
+     * memoryLimit} (a soft limit: Go collects harder as the child nears it, rather than failing).
+     */
+    public Map<String, String> esbuildEnvironment() {
+      return Map.of("GOMAXPROCS", Integer.toString(cores()), "GOMEMLIMIT", memoryLimitMb + "MiB");
+    }
+
+    /** The in-memory index's weight bound: a quarter of {@code memoryLimit}, the rest is esbuild's. */
+    public long indexWeightBytes() {
+      return (long) memoryLimitMb * 1024 * 1024 / 4;
+    }
   }
 
   /** Freshness and naming of cache entries. */
@@ -51,11 +65,13 @@ public record Settings(
 
   /** Which error codes are retried. */
   public record ErrorHandling(Set<String> transientErrors, Set<String> permanentErrors) {
-    /** Configuration wins; codes it does not list keep their built-in class. */
+    /**
+     * Only codes {@code transientErrors} lists are retried; everything else, listed as permanent
+     * or not listed at all, fails at its first attempt. (A code on both lists is refused when the
+     * settings are read, so the order of the checks does not matter.)
+     */
     public boolean isTransient(ErrorCode code) {
-      if (transientErrors.contains(code.name())) return true;
-      if (permanentErrors.contains(code.name())) return false;
-      return code.transientByDefault();
+      return transientErrors.contains(code.name()) && !permanentErrors.contains(code.name());
     }
   }
 
@@ -78,6 +94,8 @@ public record Settings(
   /** Validates and types a nested configuration object; null means all defaults. */
   public static Settings from(JsonNode config) {
     Map<String, JsonNode> v = KnobTable.standard().resolve(config);
+    List<String> problems = crossChecks(v);
+    if (!problems.isEmpty()) throw new ConfigException(problems);
     return new Settings(
         new OptimizeDeps(bool(v, "optimizeDeps.sequential"), integer(v, "optimizeDeps.maxConcurrent"),
             integer(v, "optimizeDeps.memoryLimit"), v.get("optimizeDeps.cpuLimit").asDouble(), text(v, "optimizeDeps.cacheDir")),
@@ -103,6 +121,27 @@ public record Settings(
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     raw.forEach((key, value) -> KnobTable.put(root, key, value));
     return root;
+  }
+
+  // Rules between knobs, which the per-knob table cannot state. Each message names both keys.
+  private static List<String> crossChecks(Map<String, JsonNode> v) {
+    List<String> problems = new ArrayList<>();
+    List<String> both = new ArrayList<>(list(v, "errorHandling.transientErrors"));
+    both.retainAll(list(v, "errorHandling.permanentErrors"));
+    if (!both.isEmpty()) {
+      problems.add("errorHandling.transientErrors and errorHandling.permanentErrors both list " + String.join(", ", both)
+          + "; a code is either retried or not");
+    }
+    if (v.get("retryStrategy.maxDelay").asLong() < v.get("retryStrategy.baseDelay").asLong()) {
+      problems.add("retryStrategy.maxDelay (" + v.get("retryStrategy.maxDelay") + ") must be at least retryStrategy.baseDelay ("
+          + v.get("retryStrategy.baseDelay") + ")");
+    }
+    if (integer(v, "server.resourceManagement.maxSemiSpaceSize") >= integer(v, "server.resourceManagement.maxOldSpaceSize")) {
+      problems.add("server.resourceManagement.maxSemiSpaceSize (" + v.get("server.resourceManagement.maxSemiSpaceSize")
+          + ") must be less than server.resourceManagement.maxOldSpaceSize (" + v.get("server.resourceManagement.maxOldSpaceSize")
+          + "): they become the JVM's -Xmn and -Xmx");
+    }
+    return problems;
   }
 
   private static boolean bool(Map<String, JsonNode> v, String key) {

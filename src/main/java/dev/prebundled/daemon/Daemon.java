@@ -30,6 +30,7 @@ import dev.prebundled.esbuild.EsbuildBinary;
 import dev.prebundled.esbuild.EsbuildService;
 import dev.prebundled.observe.DaemonMetrics;
 import dev.prebundled.queue.BuildQueue;
+import dev.prebundled.queue.Faults;
 import dev.prebundled.queue.QueueSettings;
 import dev.prebundled.queue.RetryPolicy;
 import dev.prebundled.resolve.PackageJsonReader;
@@ -89,6 +90,7 @@ public final class Daemon implements AutoCloseable {
   private final Settings settings;
   private final DaemonLock lock;
   private final EsbuildService esbuild;
+  private final Faults faults;
   private final DaemonMetrics metrics;
   private final CacheIndex cache;
   private final BuildQueue<CacheKey> queue;
@@ -106,9 +108,8 @@ public final class Daemon implements AutoCloseable {
     this.lock = lock;
     Settings.OptimizeDeps limits = settings.optimizeDeps();
     EsbuildBinary binary = EsbuildBinary.locate(EsbuildBinary.Lookup.standard(options.esbuildBinary(), options.projectRoots().stream().findFirst()));
-    this.esbuild = EsbuildService.start(binary, Map.of(
-        "GOMAXPROCS", Integer.toString(limits.cores()),
-        "GOMEMLIMIT", limits.memoryLimitMb() + "MiB"));
+    this.faults = Faults.fromSystemProperty();
+    this.esbuild = EsbuildService.start(binary, limits.esbuildEnvironment(), faults::onPluginCallback);
     this.metrics = new DaemonMetrics(esbuild::childPid);
     DiskCacheStore store = new DiskCacheStore(files.cacheDir(), settings.resourceManagement().maxFiles());
     if (!settings.cacheStrategy().persistent()) {
@@ -118,12 +119,12 @@ public final class Daemon implements AutoCloseable {
     int swept = store.sweepTemporary();
     if (swept > 0) log.info("swept {} temporary folders left by an earlier crash", swept);
     // The index gets a quarter of the memory budget; esbuild's soft limit is the whole of it.
-    this.cache = new CacheIndex(store, (long) limits.memoryLimitMb() * 1024 * 1024 / 4, corruption -> {
+    this.cache = new CacheIndex(store, limits.indexWeightBytes(), corruption -> {
       metrics.corruption();
       log.warn("dropped a corrupt cache entry: {}", corruption);
     });
     this.queue = new BuildQueue<>(QueueSettings.from(settings),
-        RetryPolicy.create("build", settings.retryStrategy(), settings.errorHandling()), metrics.registry());
+        RetryPolicy.create("build", settings.retryStrategy(), settings.errorHandling()), metrics.registry(), faults);
     PackageJsonReader packageJsons = new PackageJsonReader();
     PackageBundler bundler = new PackageBundler(esbuild, packageJsons, ResolutionOptions.viteClient(false), PackageBundler.DEFAULT_TARGET);
     this.prebundler = new Prebundler(settings, new RequestValidator(options.projectRoots(), packageJsons), bundler,
@@ -318,10 +319,24 @@ public final class Daemon implements AutoCloseable {
     stats.put("sessions", sessions.count());
     stats.put("connections", server.connections());
     stats.put("esbuildStarts", esbuild.childStarts());
+    esbuild.childPid().ifPresent(pid -> stats.put("esbuildPid", pid));
+    stats.put("attemptsInFlight", queue.attemptsInFlight());
+    stats.put("threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
+    stats.put("heapPeakBytes", heapPeakBytes());
+    stats.set("faults", json.valueToTree(faults.snapshot()));
     stats.put("corruptions", metrics.corruptions());
     stats.set("cache", json.valueToTree(cache.stats()));
     stats.set("metrics", json.valueToTree(metrics.snapshot()));
     return stats;
+  }
+
+  // The most heap the daemon has used since it started: the sum of the heap pools' peaks.
+  private static long heapPeakBytes() {
+    long peak = 0;
+    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) peak += pool.getPeakUsage().getUsed();
+    }
+    return peak;
   }
 
   /** Stops serving: no new requests, in-flight commits finish, the esbuild child stops, the lock is released. */

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * esbuild as a service for the JVM: one long-lived {@code esbuild --service} child shared by every
@@ -28,6 +29,7 @@ public final class EsbuildService implements AutoCloseable {
   private final EsbuildBinary binary;
   private final Map<String, String> environment;
   private final ExecutorService callbacks;
+  private final LongConsumer onPluginCallback;
   private final Map<Integer, ActiveBuild> activeBuilds = new ConcurrentHashMap<>();
   private final AtomicInteger nextBuildKey = new AtomicInteger();
   private final AtomicLong childStarts = new AtomicLong();
@@ -35,9 +37,10 @@ public final class EsbuildService implements AutoCloseable {
   private EsbuildProcess child;
   private boolean closed;
 
-  private EsbuildService(EsbuildBinary binary, Map<String, String> environment) {
+  private EsbuildService(EsbuildBinary binary, Map<String, String> environment, LongConsumer onPluginCallback) {
     this.binary = binary;
     this.environment = Map.copyOf(environment);
+    this.onPluginCallback = onPluginCallback;
     AtomicInteger threadNumber = new AtomicInteger();
     this.callbacks =
         Executors.newCachedThreadPool(
@@ -53,7 +56,16 @@ public final class EsbuildService implements AutoCloseable {
    * GOMAXPROCS} and {@code GOMEMLIMIT} to bound its CPU and memory.
    */
   public static EsbuildService start(EsbuildBinary binary, Map<String, String> environment) {
-    EsbuildService service = new EsbuildService(binary, environment);
+    return start(binary, environment, pid -> {});
+  }
+
+  /**
+   * Starts the service with a hook told the child's pid whenever a build's resolve or load
+   * callback arrives, which is a moment the child is certainly in the middle of a build. Only
+   * fault injection uses it (to kill the child there).
+   */
+  public static EsbuildService start(EsbuildBinary binary, Map<String, String> environment, LongConsumer onPluginCallback) {
+    EsbuildService service = new EsbuildService(binary, environment, onPluginCallback);
     try {
       service.child();
     } catch (RuntimeException e) {
@@ -152,6 +164,8 @@ public final class EsbuildService implements AutoCloseable {
   }
 
   private Map<String, Object> onRequest(Map<String, Object> request) {
+    Object command = request.get("command");
+    if ("on-resolve".equals(command) || "on-load".equals(command)) childPid().ifPresent(onPluginCallback::accept);
     ActiveBuild build = activeBuilds.get(Wire.integer(request, "key"));
     if (build != null) return build.handle(request);
     // A build we no longer track (its caller gave up): answer so esbuild does not wait forever.

@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Future;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +53,8 @@ public final class BuildQueue<K> implements AutoCloseable {
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong sequence = new AtomicLong();
   private final List<Thread> workers = new ArrayList<>();
-  private final ExecutorService attempts;
+  private final ThreadPoolExecutor attempts;
+  private final Faults faults;
   private final ExecutorService writer;
   private final Counter rejected;
   private final Counter recovered;
@@ -60,10 +63,19 @@ public final class BuildQueue<K> implements AutoCloseable {
   private volatile boolean closed;
 
   public BuildQueue(QueueSettings settings, Retry retry, MeterRegistry meters) {
+    this(settings, retry, meters, Faults.none());
+  }
+
+  /** A queue whose attempts pass through {@code faults} first (tests only; {@link Faults#none()} otherwise). */
+  public BuildQueue(QueueSettings settings, Retry retry, MeterRegistry meters, Faults faults) {
     this.settings = settings;
     this.retry = retry;
+    this.faults = faults;
     AtomicInteger attemptThreads = new AtomicInteger();
-    this.attempts = Executors.newCachedThreadPool(r -> daemon(r, "prebundled-build-" + attemptThreads.incrementAndGet()));
+    // Idle attempt threads go away after a few seconds, so an attempt abandoned at its time
+    // limit cannot pile up threads; at most one attempt per worker runs at any moment.
+    this.attempts = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        r -> daemon(r, "prebundled-build-" + attemptThreads.incrementAndGet()));
     this.writer = Executors.newSingleThreadExecutor(r -> daemon(r, "prebundled-writer"));
     this.rejected = Counter.builder("prebundled.queue.rejected").description("Requests refused with QUEUE_FULL").register(meters);
     this.recovered = Counter.builder("prebundled.builds.recovered").description("Builds that succeeded after a retry").register(meters);
@@ -122,6 +134,14 @@ public final class BuildQueue<K> implements AutoCloseable {
     return running.get();
   }
 
+  /**
+   * Attempts whose thread is still busy: equal to the builds running unless an attempt abandoned
+   * at its time limit ignored its cancellation (a leak this number makes visible).
+   */
+  public int attemptsInFlight() {
+    return attempts.getActiveCount();
+  }
+
   private void work() {
     while (!closed) {
       Task<?, ?> task;
@@ -144,7 +164,8 @@ public final class BuildQueue<K> implements AutoCloseable {
     long started = System.nanoTime();
     B built;
     try {
-      built = retry.executeCheckedSupplier(() -> attempt(task.job));
+      AtomicInteger attempt = new AtomicInteger();
+      built = retry.executeCheckedSupplier(() -> attempt(task.job, attempt.incrementAndGet()));
     } catch (Throwable error) {
       failed.increment();
       buildTime.record(Duration.ofNanos(System.nanoTime() - started));
@@ -167,8 +188,11 @@ public final class BuildQueue<K> implements AutoCloseable {
   }
 
   /** One attempt, bounded by the time limit; a stalled attempt is interrupted and abandoned. */
-  private <B> B attempt(BuildJob<B, ?> job) throws Exception {
-    Future<B> attempt = attempts.submit(job::build);
+  private <B> B attempt(BuildJob<B, ?> job, int number) throws Exception {
+    Future<B> attempt = attempts.submit(() -> {
+      faults.beforeAttempt(job.describe(), number);
+      return job.build();
+    });
     try {
       return attempt.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
