@@ -37,11 +37,22 @@ final class DaemonProcess implements AutoCloseable {
 
   /** Starts a daemon on {@code cacheDir} that may bundle packages under {@code projectRoot}; waits until it answers. */
   static DaemonProcess start(Path cacheDir, Path projectRoot, Map<String, Object> settings) {
+    return start(cacheDir, projectRoot, settings, List.of());
+  }
+
+  /**
+   * As above, with extra JVM options (such as a {@code -Dprebundled.faults} rule). The heap is
+   * {@code server.resourceManagement.maxOldSpaceSize}/{@code maxSemiSpaceSize} when the settings
+   * give them, mapped to {@code -Xmx}/{@code -Xmn} as scripts/prebundled does, else 512 MB.
+   */
+  static DaemonProcess start(Path cacheDir, Path projectRoot, Map<String, Object> settings, List<String> jvmOptions) {
     try {
       Files.createDirectories(cacheDir.getParent());
       Path log = cacheDir.resolveSibling(cacheDir.getFileName() + "-daemon.log");
-      List<String> command = new ArrayList<>(List.of(
-          javaBinary(), "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.prebundled.cli.Main", "daemon",
+      List<String> command = new ArrayList<>(List.of(javaBinary()));
+      command.addAll(heapOptions(settings));
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.prebundled.cli.Main", "daemon",
           "--cache-dir", cacheDir.toString(), "--project-root", projectRoot.toString(), "--log-to-console"));
       if (!settings.isEmpty()) {
         Path config = Files.createTempFile(cacheDir.getParent(), "settings", ".json");
@@ -67,6 +78,14 @@ final class DaemonProcess implements AutoCloseable {
 
   static DaemonProcess start(Path cacheDir, Path projectRoot) {
     return start(cacheDir, projectRoot, Map.of());
+  }
+
+  private static List<String> heapOptions(Map<String, Object> settings) {
+    JsonNode resources = JSON.valueToTree(settings).path("server").path("resourceManagement");
+    if (!resources.has("maxOldSpaceSize")) return List.of("-Xmx512m");
+    List<String> options = new ArrayList<>(List.of("-Xmx" + resources.get("maxOldSpaceSize").asInt() + "m"));
+    if (resources.has("maxSemiSpaceSize")) options.add("-Xmn" + resources.get("maxSemiSpaceSize").asInt() + "m");
+    return options;
   }
 
   private static String javaBinary() {

@@ -1,0 +1,178 @@
+package dev.prebundled.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.prebundled.daemon.Messages.ImportSpec;
+import dev.prebundled.queue.Faults;
+import dev.prebundled.rpc.RpcClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Failures and limits of a real daemon over its real socket: the esbuild child killed with SIGKILL
+ * in the middle of builds, and a burst of requests larger than the queue. Both need the
+ * test-only {@link Faults} hook, switched on with {@code -Dprebundled.faults} for that daemon alone.
+ */
+class DaemonResilienceTest {
+  @TempDir Path temp;
+
+  /**
+   * {@code count} small CommonJS packages {@code pkg-<i>} under {@code root/node_modules}. CommonJS,
+   * as most of npm: its entry goes through the bundler's facade, whose load is a plugin callback.
+   */
+  private static List<Path> packages(Path root, int count) throws IOException {
+    List<Path> dirs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Path dir = root.resolve("node_modules/pkg-" + i);
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("package.json"),
+          "{\"name\":\"pkg-" + i + "\",\"version\":\"1.0.0\",\"main\":\"index.js\"}");
+      Files.writeString(dir.resolve("helper.js"), "exports.id = " + i + ";\n");
+      Files.writeString(dir.resolve("index.js"), "const { id } = require('./helper.js');\nexports.name = 'pkg-' + id;\nexports.id = id;\n");
+      dirs.add(dir);
+    }
+    return dirs;
+  }
+
+  private static Map<String, Object> bundleParams(Path project, Path packageDir) {
+    String name = packageDir.getFileName().toString();
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("project", project.toString());
+    params.put("mode", "development");
+    params.put("imports", List.of(new ImportSpec(name, packageDir.toString(), name, "1.0.0", ".")));
+    return params;
+  }
+
+  private static double prometheus(DaemonProcess daemon, String metric) {
+    try (RpcClient client = daemon.connect()) {
+      String text = client.call("metrics", Map.of(), 30_000).get("text").asText();
+      Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
+      return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+  }
+
+  @Test
+  void esbuildKilledInTheMiddleOfTwentyBuildsInARowEveryBuildStillSucceeds() throws Exception {
+    Path app = temp.resolve("app");
+    List<Path> packages = packages(app, 20);
+    Map<String, Object> settings = Map.of("retryStrategy", Map.of("baseDelay", 10, "maxDelay", 100));
+    // kill:1 = SIGKILL the real esbuild child at the first plugin callback of every build's first
+    // attempt; builds run one after another, so that callback is always the unit build's own.
+    try (DaemonProcess daemon = DaemonProcess.start(temp.resolve("cache"), app, settings, List.of("-D" + Faults.PROPERTY + "=kill:1"));
+        RpcClient client = daemon.connect()) {
+      List<Long> pids = new ArrayList<>();
+      for (Path dir : packages) {
+        pids.add(daemon.stats().get("esbuildPid").asLong());
+        JsonNode result = client.call("bundle", bundleParams(app, dir), 120_000).get("results").get(0);
+        assertThat(result.has("error")).as("%s\n%s", result, daemon.log()).isFalse();
+        assertThat(Path.of(result.get("file").asText())).isRegularFile();
+        assertThat(result.get("exports")).extracting(JsonNode::asText).contains("name", "id");
+      }
+      JsonNode stats = daemon.stats();
+      assertThat(stats.path("faults").path("kills").asLong()).isEqualTo(20);
+      assertThat(stats.get("esbuildStarts").asLong()).as("a fresh child after each kill").isEqualTo(21);
+      assertThat(pids).doesNotHaveDuplicates();
+      for (long pid : pids) assertThat(ProcessHandle.of(pid)).as("killed child %d is gone", pid).isEmpty();
+      assertThat(prometheus(daemon, "prebundled_builds_recovered_total")).isEqualTo(20.0);
+      assertThat(prometheus(daemon, "prebundled_builds_failed_total")).isEqualTo(0.0);
+      assertThat(stats.path("metrics").path("errorRecoveryRatio").asDouble()).isEqualTo(1.0);
+      System.out.printf("20 builds, %d SIGKILLs of esbuild, %d children started, recovered %s%n",
+          stats.path("faults").path("kills").asLong(), stats.get("esbuildStarts").asLong(),
+          prometheus(daemon, "prebundled_builds_recovered_total"));
+    }
+  }
+
+  @Test
+  void twoHundredDistinctRequestsOnAQueueOfOneHundredTheExcessGetsQueueFullAtOnce() throws Exception {
+    int requests = 200;
+    int queueSize = 100;
+    int heapMb = 256;
+    List<Path> packages = packages(temp, requests);
+    Path release = temp.resolve("release-builds");
+    Map<String, Object> settings = Map.of(
+        "server", Map.of(
+            "processLimits", Map.of("queueSize", queueSize, "maxConcurrent", 512),
+            "resourceManagement", Map.of("maxOldSpaceSize", heapMb, "maxSemiSpaceSize", 32)));
+    // stall:1:<file> = every build's first attempt waits until the test creates the file, so the
+    // queue really is full while the burst arrives, however fast or slow this machine is.
+    try (DaemonProcess daemon = DaemonProcess.start(temp.resolve("cache"), temp, settings,
+        List.of("-D" + Faults.PROPERTY + "=stall:1:" + release))) {
+      List<RpcClient> clients = new ArrayList<>();
+      List<CompletableFuture<JsonNode>> replies = new ArrayList<>();
+      List<Long> rejectedAfterMs = new ArrayList<>();
+      AtomicLong peakHeap = new AtomicLong();
+      try {
+        for (int i = 0; i < requests; i++) clients.add(daemon.connect());
+        long sent = System.nanoTime();
+        for (int i = 0; i < requests; i++) {
+          // One project per request, so no request waits on another's planning.
+          Path project = Files.createDirectories(temp.resolve("apps/app-" + i));
+          replies.add(clients.get(i).send("bundle", bundleParams(project, packages.get(i))).thenApply(reply -> {
+            JsonNode result = reply.get("results").get(0);
+            if (result.has("error")) {
+              synchronized (rejectedAfterMs) {
+                rejectedAfterMs.add((System.nanoTime() - sent) / 1_000_000);
+              }
+            }
+            return result;
+          }));
+        }
+        // Until every request is either answered QUEUE_FULL or accepted (waiting or building).
+        await("every request rejected or accepted").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> {
+          JsonNode stats = daemon.stats();
+          peakHeap.accumulateAndGet(stats.path("metrics").path("heapUsedBytes").asLong(), Math::max);
+          long rejected = replies.stream().filter(r -> r.isDone() && r.join().has("error")).count();
+          return rejected + stats.get("queueWaiting").asInt() + stats.get("queueRunning").asInt() == requests;
+        });
+        JsonNode full = daemon.stats();
+        int running = full.get("queueRunning").asInt();
+        assertThat(full.get("queueWaiting").asInt()).isEqualTo(queueSize);
+        List<JsonNode> rejected = replies.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join)
+            .filter(r -> r.has("error")).toList();
+        assertThat(rejected).hasSize(requests - queueSize - running).allSatisfy(r -> {
+          assertThat(r.path("error").path("code").asText()).isEqualTo("QUEUE_FULL");
+          assertThat(r.path("error").path("class").asText()).isEqualTo("transient");
+          assertThat(r.path("error").path("message").asText()).contains("server.processLimits.queueSize");
+        });
+        // "At once": every QUEUE_FULL came back while the accepted builds were still held.
+        assertThat(replies.stream().filter(r -> r.isDone() && !r.join().has("error")).count()).isZero();
+
+        Files.createFile(release);
+        CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(3, TimeUnit.MINUTES);
+        List<JsonNode> accepted = replies.stream().map(CompletableFuture::join).filter(r -> !r.has("error")).toList();
+        assertThat(accepted).hasSize(queueSize + running)
+            .allSatisfy(r -> assertThat(Path.of(r.get("file").asText())).isRegularFile());
+        daemon.awaitIdle();
+        JsonNode after = daemon.stats();
+        long heapMax = after.path("metrics").path("heapMaxBytes").asLong();
+        long heapPeak = after.get("heapPeakBytes").asLong();
+        peakHeap.accumulateAndGet(after.path("metrics").path("heapUsedBytes").asLong(), Math::max);
+        assertThat(heapMax).as("-Xmx from maxOldSpaceSize").isLessThanOrEqualTo((long) heapMb << 20);
+        assertThat(heapPeak).as("peak heap (sum of the heap pools' peaks)").isLessThan((long) heapMb << 20);
+        assertThat(after.get("attemptsInFlight").asInt()).isZero();
+        assertThat(daemon.isAlive()).isTrue();
+        System.out.printf("%d requests, queueSize %d: %d QUEUE_FULL (all within %d ms of sending), %d accepted and built;"
+                + " heap bound %d MB, JVM max %d MB, peak used %d MB (pools' peaks), highest sampled %d MB%n",
+            requests, queueSize, rejected.size(), rejectedAfterMs.stream().mapToLong(Long::longValue).max().orElse(0),
+            accepted.size(), heapMb, heapMax >> 20, heapPeak >> 20, peakHeap.get() >> 20);
+      } finally {
+        clients.forEach(RpcClient::close);
+      }
+    }
+  }
+}
