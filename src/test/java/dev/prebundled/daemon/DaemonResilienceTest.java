@@ -58,6 +58,10 @@ class DaemonResilienceTest {
     return params;
   }
 
+  private static List<String> environment(long pid) throws IOException {
+    return List.of(new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"))).split("\0"));
+  }
+
   private static double prometheus(DaemonProcess daemon, String metric) {
     try (RpcClient client = daemon.connect()) {
       String text = client.call("metrics", Map.of(), 30_000).get("text").asText();
@@ -70,14 +74,19 @@ class DaemonResilienceTest {
   void esbuildKilledInTheMiddleOfTwentyBuildsInARowEveryBuildStillSucceeds() throws Exception {
     Path app = temp.resolve("app");
     List<Path> packages = packages(app, 20);
-    Map<String, Object> settings = Map.of("retryStrategy", Map.of("baseDelay", 10, "maxDelay", 100));
+    Map<String, Object> settings = Map.of("retryStrategy", Map.of("baseDelay", 10, "maxDelay", 100),
+        "optimizeDeps", Map.of("cpuLimit", 0.5, "memoryLimit", 256));
+    String gomaxprocs = "GOMAXPROCS=" + Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     // kill:1 = SIGKILL the real esbuild child at the first plugin callback of every build's first
     // attempt; builds run one after another, so that callback is always the unit build's own.
     try (DaemonProcess daemon = DaemonProcess.start(temp.resolve("cache"), app, settings, List.of("-D" + Faults.PROPERTY + "=kill:1"));
         RpcClient client = daemon.connect()) {
       List<Long> pids = new ArrayList<>();
       for (Path dir : packages) {
-        pids.add(daemon.stats().get("esbuildPid").asLong());
+        long pid = daemon.stats().get("esbuildPid").asLong();
+        pids.add(pid);
+        // Every child, the first and each restarted one, runs with the limits cpuLimit and memoryLimit set.
+        assertThat(environment(pid)).contains(gomaxprocs, "GOMEMLIMIT=256MiB");
         JsonNode result = client.call("bundle", bundleParams(app, dir), 120_000).get("results").get(0);
         assertThat(result.has("error")).as("%s\n%s", result, daemon.log()).isFalse();
         assertThat(Path.of(result.get("file").asText())).isRegularFile();
