@@ -100,7 +100,10 @@ public final class Daemon implements AutoCloseable {
   private final Health health;
   private final ScheduledExecutorService scheduler;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final ProjectStore projects;
+  private final Fingerprints fingerprints;
   private RpcServer server;
+  private CacheSweep sweep;
 
   private Daemon(Options options, DaemonFiles files, DaemonLock lock) {
     this.files = files;
@@ -126,10 +129,11 @@ public final class Daemon implements AutoCloseable {
     this.queue = new BuildQueue<>(QueueSettings.from(settings),
         RetryPolicy.create("build", settings.retryStrategy(), settings.errorHandling()), metrics.registry(), faults);
     PackageJsonReader packageJsons = new PackageJsonReader();
+    this.fingerprints = new Fingerprints();
+    this.projects = new ProjectStore(files.projects(), json);
     PackageBundler bundler = new PackageBundler(esbuild, packageJsons, ResolutionOptions.viteClient(false), PackageBundler.DEFAULT_TARGET);
     this.prebundler = new Prebundler(settings, new RequestValidator(options.projectRoots(), packageJsons), bundler,
-        new ClosureAnalyzer(esbuild, packageJsons), cache, new Fingerprints(), queue,
-        new ProjectStore(files.projects(), json), metrics, binary.version(), Clock.systemUTC());
+        new ClosureAnalyzer(esbuild, packageJsons), cache, fingerprints, queue, projects, metrics, binary.version(), Clock.systemUTC());
     this.scanner = new AppScanner(esbuild);
     this.health = new Health(settings, files.cacheDir(), cache, queue, esbuild, metrics);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -177,28 +181,8 @@ public final class Daemon implements AutoCloseable {
       long every = settings.logger().metricsInterval().toMillis();
       scheduler.scheduleAtFixedRate(() -> log.info("metrics: {}", metrics.snapshot().logLine()), every, every, TimeUnit.MILLISECONDS);
     }
-    long sweepEvery = settings.cacheInvalidation().checkInterval().toMillis();
-    scheduler.scheduleWithFixedDelay(this::sweep, sweepEvery, sweepEvery, TimeUnit.MILLISECONDS);
+    sweep = new CacheSweep(settings.cacheInvalidation(), cache, projects, fingerprints);
     log.info("prebundled daemon {} serving {} on {} (pid {})", VERSION, files.cacheDir(), server.socket(), ProcessHandle.current().pid());
-  }
-
-  /** The periodic integrity sweep, at the lowest priority, with its own retries. */
-  private void sweep() {
-    Thread.currentThread().setPriority(Thread.MIN_PRIORITY);
-    for (int attempt = 0; attempt <= settings.cacheInvalidation().maxRetries(); attempt++) {
-      try {
-        log.debug("cache sweep: {}", cache.sweep());
-        return;
-      } catch (RuntimeException e) {
-        log.warn("cache sweep failed (attempt {}): {}", attempt + 1, e.getMessage());
-        try {
-          Thread.sleep(settings.cacheInvalidation().retryDelay().toMillis());
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
   }
 
   public Path socket() {
@@ -321,6 +305,8 @@ public final class Daemon implements AutoCloseable {
     stats.put("esbuildStarts", esbuild.childStarts());
     esbuild.childPid().ifPresent(pid -> stats.put("esbuildPid", pid));
     stats.put("attemptsInFlight", queue.attemptsInFlight());
+    stats.put("sweeps", sweep == null ? 0 : sweep.sweeps());
+    stats.put("sweepStaleDropped", sweep == null ? 0 : sweep.staleDropped());
     stats.put("threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
     stats.put("heapPeakBytes", heapPeakBytes());
     stats.set("faults", json.valueToTree(faults.snapshot()));
@@ -346,6 +332,7 @@ public final class Daemon implements AutoCloseable {
     log.info("prebundled daemon stopping");
     if (server != null) server.close();
     scheduler.shutdownNow();
+    if (sweep != null) sweep.close();
     queue.close();
     esbuild.close();
     try {

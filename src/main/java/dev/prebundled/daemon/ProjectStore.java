@@ -45,6 +45,11 @@ final class ProjectStore {
     this.json = json;
   }
 
+  /** The projects loaded since the daemon started (those it has served). */
+  List<ProjectState> loaded() {
+    return List.copyOf(states.values());
+  }
+
   ProjectState get(Path project, String mode) {
     return states.computeIfAbsent(project + "|" + mode, k -> load(project, mode));
   }

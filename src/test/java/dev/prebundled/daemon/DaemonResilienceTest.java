@@ -184,4 +184,40 @@ class DaemonResilienceTest {
       }
     }
   }
+
+  @Test
+  void theBackgroundSweepDropsUnitsOfChangedPackagesAndCorruptUnitsWithoutARequest() throws Exception {
+    Path app = temp.resolve("app");
+    List<Path> packages = packages(app, 2);
+    Map<String, Object> settings = Map.of("cacheInvalidation", Map.of("checkInterval", 1000, "maxRetries", 1, "retryDelay", 100));
+    try (DaemonProcess daemon = DaemonProcess.start(temp.resolve("cache"), app, settings); RpcClient client = daemon.connect()) {
+      List<Path> unitDirs = new ArrayList<>();
+      for (Path dir : packages) {
+        JsonNode result = client.call("bundle", bundleParams(app, dir), 120_000).get("results").get(0);
+        assertThat(result.has("error")).as("%s", result).isFalse();
+        unitDirs.add(Path.of(result.get("outDir").asText()));
+      }
+      // A patch of pkg-0 (a new file changes its fingerprint) and a damaged output file of pkg-1.
+      Files.writeString(packages.get(0).resolve("patched.js"), "exports.patched = true;\n");
+      Path damaged;
+      try (var files = Files.list(unitDirs.get(1))) {
+        damaged = files.filter(f -> f.toString().endsWith(".js")).findFirst().orElseThrow();
+      }
+      Files.writeString(damaged, "/* tampered */", java.nio.file.StandardOpenOption.APPEND);
+
+      await("sweep dropped both").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+        assertThat(unitDirs.get(0)).doesNotExist();
+        assertThat(unitDirs.get(1)).doesNotExist();
+      });
+      JsonNode stats = daemon.stats();
+      assertThat(stats.get("sweeps").asLong()).isPositive();
+      assertThat(stats.get("sweepStaleDropped").asLong()).isEqualTo(1);
+      assertThat(stats.get("corruptions").asLong()).isEqualTo(1);
+      // The next request builds both afresh, from what is installed now.
+      for (Path dir : packages) {
+        JsonNode result = client.call("bundle", bundleParams(app, dir), 120_000).get("results").get(0);
+        assertThat(result.get("cached").asBoolean()).as("%s", result).isFalse();
+      }
+    }
+  }
 }
