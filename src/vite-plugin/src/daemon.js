@@ -438,7 +438,9 @@ export function startDaemon(options) {
   const { command, args } = daemonCommand({ java, jar, cacheDir: options.cacheDir, configFile, projectRoots: options.projectRoots, settings: options.settings })
   const out = fs.openSync(daemonOutputFile(options.cacheDir), 'a')
   try {
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', out, out], cwd: options.projectRoots[0] })
+    // PREBUNDLED_NODE: the daemon evaluates CommonJS entries with this Node to find their run-time exports.
+    const env = { ...process.env, PREBUNDLED_NODE: process.env.PREBUNDLED_NODE ?? process.execPath }
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', out, out], cwd: options.projectRoots[0], env })
     child.on('error', () => {})
     child.unref()
     return child

@@ -48,6 +48,7 @@ public final class PackageBundler {
   private final String target;
   private final PackageJsonReader packageJsons;
   private final ModuleFormatDetector formats;
+  private final RuntimeExports runtimeExports;
 
   public PackageBundler(EsbuildService esbuild, PackageJsonReader packageJsons, ResolutionOptions resolution, String target) {
     this.esbuild = esbuild;
@@ -55,6 +56,7 @@ public final class PackageBundler {
     this.resolution = resolution;
     this.target = target;
     this.formats = new ModuleFormatDetector(packageJsons, new ModuleFormatProbe(esbuild));
+    this.runtimeExports = new RuntimeExports(esbuild, RuntimeExports.locateNode());
   }
 
   public PackageBundler(EsbuildService esbuild) {
@@ -82,7 +84,7 @@ public final class PackageBundler {
         return Optional.empty();
       }
     });
-    Map<String, UnitEntry> entries = resolveEntries(unit, root, resolver, commonJs);
+    Map<String, UnitEntry> entries = resolveEntries(unit, root, resolver, commonJs, resolutionFlags(unit, resolver.options()));
     UnitPlugin plugin = new UnitPlugin(unit, entries, new RequireTargets(resolver, formats, commonJs));
 
     Path outdir = root.resolve(".prebundled-out"); // never written: the build returns files in memory
@@ -115,21 +117,28 @@ public final class PackageBundler {
   }
 
   private List<String> flags(PackageUnit unit, Path outdir, ResolutionOptions options) {
-    List<String> mainFields = new ArrayList<>(options.mainFields());
-    if (!mainFields.contains("main")) mainFields.add("main");
-    return List.of(
+    List<String> flags = new ArrayList<>(List.of(
         "--bundle",
         "--format=esm",
         "--splitting",
         "--platform=browser",
-        "--target=" + target,
         "--outdir=" + outdir,
         "--entry-names=[name]-[hash]",
         "--chunk-names=chunk-[hash]",
         "--metafile",
         "--charset=utf8",
         "--log-level=silent",
-        "--log-limit=0",
+        "--log-limit=0"));
+    flags.addAll(resolutionFlags(unit, options));
+    return flags;
+  }
+
+  /** What the unit's code sees: target, {@code NODE_ENV}, conditions and main fields. */
+  private List<String> resolutionFlags(PackageUnit unit, ResolutionOptions options) {
+    List<String> mainFields = new ArrayList<>(options.mainFields());
+    if (!mainFields.contains("main")) mainFields.add("main");
+    return List.of(
+        "--target=" + target,
         "--define:process.env.NODE_ENV=\"" + unit.mode().nodeEnv() + "\"",
         "--conditions=" + String.join(",", options.conditionSet()),
         "--main-fields=" + String.join(",", mainFields));
@@ -145,23 +154,36 @@ public final class PackageBundler {
     }
   }
 
-  private Map<String, UnitEntry> resolveEntries(PackageUnit unit, Path root, ModuleResolver resolver, CjsExportResolver commonJs) {
+  /**
+   * Resolves each entry; a CommonJS entry's facade names are what the lexer finds plus what its
+   * {@code module.exports} has when it runs (see {@link RuntimeExports}).
+   */
+  private Map<String, UnitEntry> resolveEntries(PackageUnit unit, Path root, ModuleResolver resolver, CjsExportResolver commonJs,
+      List<String> resolutionFlags) {
     Map<String, UnitEntry> entries = new LinkedHashMap<>();
+    Map<String, Path> commonJsEntries = new LinkedHashMap<>();
     for (String subpath : unit.entries()) {
       ResolvedModule module = resolver.resolveInPackageDir(unit.specifierOf(subpath), root);
       ModuleFormat format = module.browserExcluded() ? ModuleFormat.COMMONJS : formats.detect(module.file());
-      Set<String> names = Set.of();
-      if (format == ModuleFormat.COMMONJS && !module.browserExcluded()) {
-        try {
-          names = commonJs.resolve(module.file()).names();
-        } catch (IOException e) {
-          throw new PrebundledException(ErrorCode.INVALID_MODULE, "cannot read " + module.file() + ": " + e.getMessage(),
-              unit.name(), SourceLocation.ofFile(module.file().toString()), e);
-        }
-      }
-      entries.put(subpath, new UnitEntry(subpath, module, format, names));
+      entries.put(subpath, new UnitEntry(subpath, module, format, Set.of()));
+      if (format == ModuleFormat.COMMONJS && !module.browserExcluded()) commonJsEntries.put(subpath, module.file());
     }
+    Map<String, Set<String>> runtimeNames = runtimeExports.namesOf(root, commonJsEntries, resolutionFlags);
+    commonJsEntries.keySet().forEach(subpath -> entries.computeIfPresent(subpath, (s, entry) -> {
+      Set<String> names = new TreeSet<>(lexedNames(unit, entry.module(), commonJs));
+      names.addAll(runtimeNames.getOrDefault(subpath, Set.of()));
+      return new UnitEntry(subpath, entry.module(), entry.format(), names);
+    }));
     return entries;
+  }
+
+  private static Set<String> lexedNames(PackageUnit unit, ResolvedModule module, CjsExportResolver commonJs) {
+    try {
+      return commonJs.resolve(module.file()).names();
+    } catch (IOException e) {
+      throw new PrebundledException(ErrorCode.INVALID_MODULE, "cannot read " + module.file() + ": " + e.getMessage(),
+          unit.name(), SourceLocation.ofFile(module.file().toString()), e);
+    }
   }
 
   private static Map<String, EntryOutput> entryOutputs(Path root, Path outdir, Map<String, UnitEntry> entries, Metafile metafile) {

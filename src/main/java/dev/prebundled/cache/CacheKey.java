@@ -36,7 +36,7 @@ public record CacheKey(
     int formatVersion) {
 
   /** The version of the files we write; bump it whenever output for the same inputs changes shape. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   private static final int HASH_CHARS = 20;
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
