@@ -31,12 +31,16 @@ options:
   --json FILE        also write the raw probe results as JSON
   --title TEXT       report title
   --keep             keep the scratch directory (its path is printed)
+  --write-lock       save the scratch app's package-lock.json as PACKAGES.lock.json
+
+With PACKAGES.lock.json beside the list (written by --write-lock), the scratch app is installed
+with npm ci from it, so every run gets the same transitive versions.
   --timeout MS       per-import timeout in the page (default 60000)
 env: FIDELITY_TAMPER=spec=export,...  test only: drop exports from prebundled's output`
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  const o = { input: '', out: '', allowlist: '', jar: '', json: '', title: '', keep: false, timeout: 60000 }
+  const o = { input: '', out: '', allowlist: '', jar: '', json: '', title: '', keep: false, writeLock: false, timeout: 60000 }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const value = () => {
@@ -53,6 +57,7 @@ function parseArgs(argv) {
     else if (a === '--json') o.json = value()
     else if (a === '--title') o.title = value()
     else if (a === '--keep') o.keep = true
+    else if (a === '--write-lock') o.writeLock = true
     else if (a === '--timeout') o.timeout = Number(value())
     else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`)
     else if (!o.input) o.input = a
@@ -92,7 +97,13 @@ async function main() {
   const timings = {}
   let t = Date.now()
   writeApp(app, list.packages, rows, args.timeout)
-  npmInstall(app)
+  const lockFile = input.replace(/\.json$/, '') + '.lock.json'
+  const locked = !args.writeLock && useLock(app, lockFile)
+  npmInstall(app, locked)
+  if (args.writeLock) {
+    fs.copyFileSync(path.join(app, 'package-lock.json'), lockFile)
+    log(`wrote ${shown(lockFile)}`)
+  }
   checkInstalled(app, list.packages)
   timings.install = Date.now() - t
 
@@ -215,9 +226,27 @@ function writeApp(app, packages, rows, timeoutMs) {
     '<!doctype html>\n<html><head><meta charset="utf-8"><title>fidelity</title></head>\n<body><div id="root"></div>\n<script type="module" src="/fidelity-runner.js"></script>\n</body></html>\n')
 }
 
-function npmInstall(app) {
+/**
+ * Copies the list's lockfile into the scratch app when it pins exactly the list's packages.
+ * @param {string} app @param {string} lockFile @returns {boolean} whether the lock is used
+ */
+function useLock(app, lockFile) {
+  if (!fs.existsSync(lockFile)) return false
+  const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8'))
+  const wanted = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8')).dependencies
+  const pinned = lock.packages?.['']?.dependencies ?? {}
+  if (JSON.stringify(Object.entries(pinned).sort()) !== JSON.stringify(Object.entries(wanted).sort())) {
+    log(`${shown(lockFile)} does not match the package list: installing without it (refresh it with --write-lock)`)
+    return false
+  }
+  fs.copyFileSync(lockFile, path.join(app, 'package-lock.json'))
+  return true
+}
+
+/** @param {string} app @param {boolean} locked install with npm ci from the copied lockfile */
+function npmInstall(app, locked) {
   try {
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: app, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+    execFileSync('npm', [locked ? 'ci' : 'install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: app, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
   } catch (e) {
     throw new Error(`npm install in ${app} failed:\n${e.stderr ?? e.message}`)
   }
