@@ -7,13 +7,13 @@ import { performance } from 'node:perf_hooks'
 import { searchForWorkspaceRoot } from 'vite'
 import { resolveOptions, toDaemonSettings } from './src/options.js'
 import { DaemonClient, DaemonError, DaemonUnreachableError, restartCommand } from './src/daemon.js'
-import { PackageError, isBareImport, resolvePackageImport } from './src/packages.js'
+import { PackageError, isBareImport, isNodeModeImporter, resolvePackageImport } from './src/packages.js'
 import { bareImportsOf } from './src/imports.js'
 import { describeConflict, processImportMaps } from './src/importmap.js'
 import { colors, createPluginLogger } from './src/log.js'
 
 export { resolveOptions, OptionsError, KNOBS } from './src/options.js'
-export { resolvePackageImport, packageRootOf, entrySubpathOf, packageNameOf, isBareImport } from './src/packages.js'
+export { resolvePackageImport, packageRootOf, entrySubpathOf, packageNameOf, isBareImport, isNodeModeImporter } from './src/packages.js'
 export { processImportMaps, findConflictingEntries } from './src/importmap.js'
 export { DaemonClient, PROTOCOL_VERSION } from './src/daemon.js'
 
@@ -152,6 +152,8 @@ function createState() {
     /** while set, reloads are collected here instead of being sent (hotUpdate decides) */
     capturedReloads: /** @type {any[] | null} */ (null),
     warnedImportMaps: /** @type {Set<string>} */ (new Set()),
+    /** directory → its nearest package.json has "type": "module" */
+    moduleTypes: /** @type {Map<string, boolean>} */ (new Map()),
     warnedSettings: '',
   }
 }
@@ -300,7 +302,9 @@ async function resolveBatch(state, resolve, importerFile, specifiers, opts = {})
     else answers.set(entry.specifier, { kind: 'error', error: /** @type {any} */ (entry).error })
   }
   if (packages.length > 0) {
-    for (const [specifier, answer] of await bundlePackages(state, packages)) answers.set(specifier, answer)
+    // Built files keep Vite's default interop; app code in Node mode gets the Node-mode facades.
+    const nodeMode = !importerFile.startsWith(state.cacheDir + '/') && isNodeModeImporter(importerFile, state.moduleTypes)
+    for (const [specifier, answer] of await bundlePackages(state, packages, nodeMode)) answers.set(specifier, answer)
   }
   return storeBatch(state, importerFile, answers, opts)
 }
@@ -335,9 +339,10 @@ function bundleParams(state, packages) {
  * Asks the daemon for a batch of package imports; maps results to answers and remembers each
  * result's outDir → packageRoot. Sends (or hands to hotUpdate) a reload when a unit grew.
  * @param {State} state @param {PackageImport[]} packages
+ * @param {boolean} nodeMode the importer is Node-mode ESM: take each result's nodeFile where it has one
  * @returns {Promise<Map<string, Answer>>}
  */
-async function bundlePackages(state, packages) {
+async function bundlePackages(state, packages, nodeMode) {
   /** @type {Map<string, Answer>} */
   const answers = new Map()
   let response
@@ -354,7 +359,8 @@ async function bundlePackages(state, packages) {
       continue
     }
     if (result.outDir && result.packageRoot) state.outDirs.set(path.resolve(result.outDir), path.resolve(result.packageRoot))
-    answers.set(result.specifier, { kind: 'file', id: `${result.file}?v=${result.hash}` })
+    const [file, hash] = nodeMode && result.nodeFile ? [result.nodeFile, result.nodeHash] : [result.file, result.hash]
+    answers.set(result.specifier, { kind: 'file', id: `${file}?v=${hash}` })
     if (result.reload) reloads.push(result.reload)
   }
   for (const p of packages) {

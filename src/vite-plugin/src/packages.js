@@ -192,3 +192,38 @@ function installedPackageDir(name, importer) {
 function entryOfAliased(file, packageRoot) {
   return './' + path.posix.relative(packageRoot, file)
 }
+
+/**
+ * Whether Vite treats `importer` as Node-mode ESM, as its `isFilePathESM` does: `.mjs`/`.mts`,
+ * or (not `.cjs`/`.cts`) the nearest package.json says `"type": "module"`. There the default
+ * import of an `__esModule` CommonJS package is its `module.exports`, so such an importer gets
+ * the entry's `nodeFile`.
+ * @param {string} importer a file path
+ * @param {Map<string, boolean>} [typeCache] directory → nearest package.json has "type": "module"
+ */
+export function isNodeModeImporter(importer, typeCache = new Map()) {
+  if (/\.m[jt]s$/.test(importer)) return true
+  if (/\.c[jt]s$/.test(importer)) return false
+  const visited = []
+  let answer = false
+  for (let dir = path.dirname(importer); ; dir = path.dirname(dir)) {
+    const known = typeCache.get(dir)
+    if (known !== undefined) {
+      answer = known
+      break
+    }
+    visited.push(dir)
+    const file = path.join(dir, 'package.json')
+    if (fs.existsSync(file)) {
+      try {
+        answer = JSON.parse(fs.readFileSync(file, 'utf8')).type === 'module'
+      } catch {
+        answer = false
+      }
+      break
+    }
+    if (dir === path.dirname(dir)) break
+  }
+  for (const dir of visited) typeCache.set(dir, answer)
+  return answer
+}

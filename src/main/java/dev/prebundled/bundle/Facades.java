@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  */
 final class Facades {
   static final String ENTRY_NAMESPACE = "prebundled-facade";
+  /** The entry facade as Node-mode importers see it; its path ends in {@link #NODE_SUFFIX}. */
+  static final String ENTRY_NODE_NAMESPACE = "prebundled-facade-node";
+  static final String NODE_SUFFIX = ".mjs";
   static final String ESM_IMPORT_NAMESPACE = "prebundled-esm-import";
   static final String REQUIRE_NAMESPACE = "prebundled-require";
   static final String EMPTY_NAMESPACE = "prebundled-empty";

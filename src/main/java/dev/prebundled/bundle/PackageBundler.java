@@ -100,6 +100,11 @@ public final class PackageBundler {
         options.entryPoint(name, input);
         return name;
       });
+      entry.nodeInputPath().ifPresent(input -> outputNameByInput.computeIfAbsent(input, in -> {
+        String name = uniqueName(outputName(entry.subpath()) + ".node", outputNameByInput.values());
+        options.entryPoint(name, in);
+        return name;
+      }));
     }
     BuildResult result = esbuild.buildAndWait(options.build());
     if (!result.succeeded()) throw buildFailure(unit, root, result.errors());
@@ -165,14 +170,21 @@ public final class PackageBundler {
     for (String subpath : unit.entries()) {
       ResolvedModule module = resolver.resolveInPackageDir(unit.specifierOf(subpath), root);
       ModuleFormat format = module.browserExcluded() ? ModuleFormat.COMMONJS : formats.detect(module.file());
-      entries.put(subpath, new UnitEntry(subpath, module, format, Set.of()));
+      entries.put(subpath, new UnitEntry(subpath, module, format, Set.of(), false));
       if (format == ModuleFormat.COMMONJS && !module.browserExcluded()) commonJsEntries.put(subpath, module.file());
     }
-    Map<String, Set<String>> runtimeNames = runtimeExports.namesOf(root, commonJsEntries, resolutionFlags);
+    Map<String, RuntimeExports.View> runtime = runtimeExports.namesOf(root, commonJsEntries, resolutionFlags);
     commonJsEntries.keySet().forEach(subpath -> entries.computeIfPresent(subpath, (s, entry) -> {
       Set<String> names = new TreeSet<>(lexedNames(unit, entry.module(), commonJs));
-      names.addAll(runtimeNames.getOrDefault(subpath, Set.of()));
-      return new UnitEntry(subpath, entry.module(), entry.format(), names);
+      boolean esModule = names.contains("__esModule");
+      RuntimeExports.View view = runtime.get(subpath);
+      if (view != null) {
+        names.addAll(view.keys());
+        esModule |= view.esModule();
+        // Vite's namespace lists __esModule only where module.exports has it as an enumerable key.
+        if (!view.keys().contains("__esModule")) names.remove("__esModule");
+      }
+      return new UnitEntry(subpath, entry.module(), entry.format(), names, esModule);
     }));
     return entries;
   }
@@ -199,7 +211,13 @@ public final class PackageBundler {
       String key = entry.needsFacade() ? entry.inputPath() : root.relativize(entry.module().file()).toString().replace('\\', '/');
       String file = outputByEntryPoint.get(key);
       if (file == null) throw new IllegalStateException("esbuild's metafile has no output for entry " + key);
-      outputs.put(entry.subpath(), new EntryOutput(entry.subpath(), file, exportsByOutput.get(file), entry.module().relativeFile(), entry.format()));
+      Optional<String> nodeFile = entry.nodeInputPath().map(input -> {
+        String output = outputByEntryPoint.get(input);
+        if (output == null) throw new IllegalStateException("esbuild's metafile has no output for entry " + input);
+        return output;
+      });
+      outputs.put(entry.subpath(), new EntryOutput(entry.subpath(), file, nodeFile, exportsByOutput.get(file),
+          entry.module().relativeFile(), entry.format()));
     }
     return outputs;
   }

@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * enumerable keys are the names. Without Node, or when the code throws, the lexer's names stand.
  */
 final class RuntimeExports {
+  /** What one CommonJS entry's {@code module.exports} has at run time: its own enumerable keys, and whether it is marked {@code __esModule}. */
+  record View(Set<String> keys, boolean esModule) {}
+
   private static final Logger log = LoggerFactory.getLogger(RuntimeExports.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long NODE_TIMEOUT_SECONDS = 30;
@@ -64,10 +67,10 @@ final class RuntimeExports {
   }
 
   /**
-   * The runtime names of each CommonJS entry (subpath → file), or no entry for a subpath whose
-   * names could not be found this way. {@code flags} are the unit's resolution and define flags.
+   * The run-time view of each CommonJS entry (subpath → file), or no entry for a subpath whose
+   * code could not be evaluated. {@code flags} are the unit's resolution and define flags.
    */
-  Map<String, Set<String>> namesOf(Path root, Map<String, Path> commonJsEntries, List<String> flags) {
+  Map<String, View> namesOf(Path root, Map<String, Path> commonJsEntries, List<String> flags) {
     if (commonJsEntries.isEmpty() || node.isEmpty()) return Map.of();
     Map<String, String> codeBySubpath = bundleAsCommonJs(root, commonJsEntries, flags);
     if (codeBySubpath.isEmpty()) return Map.of();
@@ -105,7 +108,7 @@ final class RuntimeExports {
     return code;
   }
 
-  private Map<String, Set<String>> evaluate(Map<String, String> codeBySubpath) throws IOException {
+  private Map<String, View> evaluate(Map<String, String> codeBySubpath) throws IOException {
     ObjectNode input = JSON.createObjectNode();
     ArrayNode list = input.putArray("entries");
     codeBySubpath.forEach((subpath, code) -> list.addObject().put("key", subpath).put("code", code));
@@ -125,7 +128,7 @@ final class RuntimeExports {
       throw new IOException("interrupted", e);
     }
     JsonNode results = JSON.readTree(output.join()).path("results");
-    Map<String, Set<String>> names = new LinkedHashMap<>();
+    Map<String, View> names = new LinkedHashMap<>();
     for (String subpath : codeBySubpath.keySet()) {
       JsonNode result = results.path(subpath);
       if (!result.has("keys")) {
@@ -134,8 +137,7 @@ final class RuntimeExports {
       }
       Set<String> keys = new LinkedHashSet<>();
       result.get("keys").forEach(k -> keys.add(k.asText()));
-      keys.remove("__esModule");
-      names.put(subpath, keys);
+      names.put(subpath, new View(keys, result.path("esModule").asBoolean()));
     }
     return names;
   }

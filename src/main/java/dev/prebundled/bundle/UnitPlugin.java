@@ -49,12 +49,14 @@ final class UnitPlugin implements EsbuildPlugin {
 
   @Override
   public void setup(PluginBuild build) {
-    for (String namespace : new String[] {Facades.ENTRY_NAMESPACE, Facades.EMPTY_NAMESPACE, Facades.ESM_IMPORT_NAMESPACE}) {
+    for (String namespace : new String[] {Facades.ENTRY_NAMESPACE, Facades.ENTRY_NODE_NAMESPACE, Facades.EMPTY_NAMESPACE, Facades.ESM_IMPORT_NAMESPACE}) {
       build.onResolve("^" + namespace + ":", args ->
           Optional.of(OnResolveResult.virtual(args.path().substring(namespace.length() + 1), namespace)));
     }
     build.onResolve("^[^./]", this::resolveBare);
-    build.onLoad(".*", Facades.ENTRY_NAMESPACE, args -> Optional.of(loadEntryFacade(args)));
+    build.onLoad(".*", Facades.ENTRY_NAMESPACE, args -> Optional.of(loadEntryFacade(args.path())));
+    build.onLoad(".*", Facades.ENTRY_NODE_NAMESPACE, args ->
+        Optional.of(loadEntryFacade(args.path().substring(0, args.path().length() - Facades.NODE_SUFFIX.length()))));
     build.onLoad(".*", Facades.EMPTY_NAMESPACE, args -> Optional.of(js(Facades.emptyModule())));
     build.onLoad(".*", Facades.ESM_IMPORT_NAMESPACE, args -> Optional.of(js(Facades.esmImportHalf(args.path()))));
     build.onLoad(".*", Facades.REQUIRE_NAMESPACE, args -> Optional.of(js(
@@ -114,8 +116,8 @@ final class UnitPlugin implements EsbuildPlugin {
     return OnResolveResult.external(specifier);
   }
 
-  private OnLoadResult loadEntryFacade(OnLoadArgs args) {
-    UnitEntry entry = entries.get(args.path());
+  private OnLoadResult loadEntryFacade(String subpath) {
+    UnitEntry entry = entries.get(subpath);
     return js(Facades.entryFacade(entry.module().file(), entry.commonJsNames()));
   }
 

@@ -134,8 +134,9 @@ final class BundleCommand implements Callable<Integer> {
     out.printf("%s (%s) built in %d ms%n", unit.id(), unit.mode().nodeEnv(), result.buildTime().toMillis());
     int width = result.entries().keySet().stream().mapToInt(String::length).max().orElse(1);
     for (EntryOutput entry : result.entries().values()) {
-      out.printf("  %-" + width + "s -> %s  (%s, %d exports)%n", entry.entry(), entry.file(),
-          entry.sourceFormat().name().toLowerCase(Locale.ROOT), entry.exports().size());
+      out.printf("  %-" + width + "s -> %s  (%s, %d exports%s)%n", entry.entry(), entry.file(),
+          entry.sourceFormat().name().toLowerCase(Locale.ROOT), entry.exports().size(),
+          entry.nodeFile().map(f -> "; Node-mode importers: " + f).orElse(""));
     }
     out.printf("  %d files, %.1f kB in %s%n", result.files().size(), result.totalBytes() / 1024.0, dir);
     if (!result.externals().isEmpty()) out.println("  imports kept bare: " + String.join(", ", result.externals()));

@@ -32,13 +32,18 @@ public final class Messages {
   /** Why a client must reload: a unit it already served had to grow. */
   public record Reload(String unit, List<String> newEntries, String reason) {}
 
-  /** The answer for one import: the built file and its facts, or an error. */
+  /**
+   * The answer for one import: the built file and its facts, or an error. {@code nodeFile} (with
+   * {@code nodeHash}) is what a Node-mode importer ({@code .mjs}, or under {@code "type":
+   * "module"}) gets instead, where the interop of the two differs; absent, both get {@code file}.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record ImportResult(String specifier, String unit, String entry, String file, String hash, String outDir,
-      String packageRoot, List<String> exports, String format, Boolean cached, Long buildMs, Reload reload, ErrorData error) {
+  public record ImportResult(String specifier, String unit, String entry, String file, String hash, String nodeFile,
+      String nodeHash, String outDir, String packageRoot, List<String> exports, String format, Boolean cached, Long buildMs,
+      Reload reload, ErrorData error) {
 
     public static ImportResult failed(String specifier, ErrorData error) {
-      return new ImportResult(specifier, null, null, null, null, null, null, null, null, null, null, null, error);
+      return new ImportResult(specifier, null, null, null, null, null, null, null, null, null, null, null, null, null, error);
     }
 
     public boolean succeeded() {

@@ -260,12 +260,18 @@ final class Prebundler {
       return failed(spec.specifier(), new PrebundledException(ErrorCode.INTERNAL,
           entry + " is missing from its build " + build.dir() + "; run prebundled invalidate"));
     }
-    String hash = build.manifest().files().stream().filter(f -> f.name().equals(output.file())).findFirst()
-        .map(ManifestFile::sha256).map(h -> h.substring(0, 8)).orElse("");
     metrics.resolution(true);
-    return new ImportResult(spec.specifier(), entry.unit().id(), entry.subpath(), build.file(output.file()).toString(), hash,
-        build.dir().toString(), entry.unit().root().toString(), output.exports(), output.format(), served.cached(),
+    String nodeFile = output.nodeFile() == null ? null : build.file(output.nodeFile()).toString();
+    String nodeHash = output.nodeFile() == null ? null : shortHash(build, output.nodeFile());
+    return new ImportResult(spec.specifier(), entry.unit().id(), entry.subpath(), build.file(output.file()).toString(),
+        shortHash(build, output.file()), nodeFile, nodeHash, build.dir().toString(), entry.unit().root().toString(), output.exports(), output.format(), served.cached(),
         served.buildMs(), served.reload(), null);
+  }
+
+  /** The first 8 hex digits of a file's sha256: its {@code ?v=}. */
+  private static String shortHash(CachedUnit build, String file) {
+    return build.manifest().files().stream().filter(f -> f.name().equals(file)).findFirst()
+        .map(ManifestFile::sha256).map(h -> h.substring(0, 8)).orElse("");
   }
 
   private ImportResult failed(String specifier, Throwable error) {

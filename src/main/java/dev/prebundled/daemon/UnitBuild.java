@@ -59,7 +59,7 @@ final class UnitBuild implements BuildJob<UnitContents, CachedUnit> {
     List<ContentFile> files = result.files().stream().map(f -> new ContentFile(f.name(), f.contents())).toList();
     Map<String, ManifestEntry> entries = new LinkedHashMap<>();
     for (EntryOutput entry : result.entries().values()) {
-      entries.put(entry.entry(), new ManifestEntry(entry.file(), entry.exports(), entry.source(),
+      entries.put(entry.entry(), new ManifestEntry(entry.file(), entry.nodeFile().orElse(null), entry.exports(), entry.source(),
           entry.sourceFormat().name().toLowerCase(Locale.ROOT)));
     }
     return new UnitContents(files, entries, List.copyOf(result.externals()), result.buildTime().toMillis(), result.warnings());

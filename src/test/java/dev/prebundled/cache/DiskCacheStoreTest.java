@@ -74,7 +74,7 @@ class DiskCacheStoreTest {
     CacheKey key = TestUnits.key("react");
     CachedUnit unit = store.commit(key, TestUnits.contents(key));
     String json = Files.readString(unit.dir().resolve("manifest.json"));
-    assertThat(json).contains("\"schema\" : 1", "\"keyHash\" : \"" + key.hash() + "\"", "\"formatVersion\" : 1");
+    assertThat(json).contains("\"schema\" : 1", "\"keyHash\" : \"" + key.hash() + "\"", "\"formatVersion\" : " + CacheKey.FORMAT_VERSION);
     // Properties sorted: the same unit always gives the same bytes.
     assertThat(json.indexOf("\"buildMs\"")).isLessThan(json.indexOf("\"builtAtEpochMillis\""));
     assertThat(json.indexOf("\"builtAtEpochMillis\"")).isLessThan(json.indexOf("\"entries\""));

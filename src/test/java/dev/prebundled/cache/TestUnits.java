@@ -30,7 +30,7 @@ final class TestUnits {
     for (String entry : key.entries()) {
       String file = "entry-" + i++ + ".js";
       files.add(new ContentFile(file, ("export default '" + key.name() + entry + salt + "';\n").getBytes(StandardCharsets.UTF_8)));
-      entries.put(entry, new ManifestEntry(file, List.of("default", "x" + i), "index.js", "esm"));
+      entries.put(entry, new ManifestEntry(file, null, List.of("default", "x" + i), "index.js", "esm"));
     }
     files.add(new ContentFile("chunk-ABC.js", ("// shared " + salt + "\n").repeat(50).getBytes(StandardCharsets.UTF_8)));
     return new UnitContents(files, entries, List.of("react"), 42, List.of("a warning"));
@@ -50,7 +50,7 @@ final class TestUnits {
       random.nextBytes(bytes);
       files.add(new ContentFile("file-" + i + ".js", bytes));
     }
-    return new UnitContents(files, Map.of(".", new ManifestEntry("file-0.js", List.of("default"), "index.js", "cjs")),
+    return new UnitContents(files, Map.of(".", new ManifestEntry("file-0.js", null, List.of("default"), "index.js", "cjs")),
         List.of(), 1, List.of());
   }
 }
