@@ -2,6 +2,7 @@
 // The plugin is thin: it switches Vite's optimizer off, finds (package root, name, version,
 // entry) of every bare import with Vite's own resolver, asks the daemon and serves the built
 // file. Bundling, caching, retries and limits live in the daemon.
+import fs from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { searchForWorkspaceRoot } from 'vite'
@@ -82,6 +83,17 @@ export default function prebundled(options = {}) {
         answer = batch.get(id)
       }
       return answerToResolveResult(/** @type {Answer} */ (answer))
+    },
+
+    /**
+     * Built files are served without source maps: `{ mappings: '' }` tells Vite there is none, so
+     * it neither inlines the map importAnalysis makes (several times the file's size) nor a
+     * fallback one. Their code is the package's own code, bundled, and reads as such.
+     */
+    load(id) {
+      const file = cleanUrl(id)
+      if (!file.startsWith(state.cacheDir + '/') || !file.endsWith('.js')) return null
+      return fs.promises.readFile(file, 'utf8').then((code) => ({ code, map: { mappings: '' } }))
     },
 
     async hotUpdate({ modules }) {

@@ -45,7 +45,11 @@ test('the page renders with no console errors or failed requests; the count butt
   // MUI styling reached the DOM (emotion + theme): the contained button is a MuiButton
   assert.match(await page.getAttribute('#inc', 'class'), /MuiButton-contained/)
   assert.deepEqual(problems, [])
-  assert.ok(depUrls(requests).length > 10, 'dependencies are served from the cache dir with ?v=')
+  const deps = depUrls(requests)
+  assert.ok(deps.length > 10, 'dependencies are served from the cache dir with ?v=')
+  // Served as built: no source map inlined by Vite (it would be several times the file's size).
+  const served = await (await fetch(new URL(deps[0], vite.url))).text()
+  assert.doesNotMatch(served, /sourceMappingURL=data:/)
   assert.equal(await loads(page), 1)
 })
 
