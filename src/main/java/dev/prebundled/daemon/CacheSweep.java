@@ -7,9 +7,12 @@ import dev.prebundled.cache.SweepResult;
 import dev.prebundled.config.Settings;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,10 +30,14 @@ import org.slf4j.LoggerFactory;
  * bytes no longer installed (a reinstall or a patch), then re-verifies every unit's files against
  * its manifest and drops corrupt ones. Each step has its own retry ({@code maxRetries} more tries,
  * {@code retryDelay} apart, for a busy file say), and the sweep runs on its own thread at the
- * lowest priority, so it never competes with builds a browser waits for.
+ * lowest priority, so it never competes with builds a browser waits for. Installed packages are
+ * also watched (up to {@code maxWatches} directories, see {@link PackageWatcher}): a change there
+ * runs the sweep at once.
  */
 final class CacheSweep implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CacheSweep.class);
+  /** How often newly served packages are added to the watches. */
+  private static final long WATCH_SYNC_MILLIS = 2000;
 
   /** What one sweep did. */
   record Outcome(int staleDropped, SweepResult integrity) {}
@@ -42,8 +49,10 @@ final class CacheSweep implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private final AtomicLong sweeps = new AtomicLong();
   private final AtomicLong staleDropped = new AtomicLong();
+  private final PackageWatcher watcher;
 
-  CacheSweep(Settings.CacheInvalidation settings, CacheIndex cache, ProjectStore projects, Fingerprints fingerprints) {
+  CacheSweep(Settings.CacheInvalidation settings, int maxWatches, CacheIndex cache, ProjectStore projects, Fingerprints fingerprints)
+      throws IOException {
     this.cache = cache;
     this.projects = projects;
     this.fingerprints = fingerprints;
@@ -60,6 +69,23 @@ final class CacheSweep implements AutoCloseable {
     });
     long every = settings.checkInterval().toMillis();
     thread.scheduleWithFixedDelay(this::runLogged, every, every, TimeUnit.MILLISECONDS);
+    this.watcher = new PackageWatcher(maxWatches, () -> thread.execute(this::runLogged));
+    thread.scheduleWithFixedDelay(this::watchServedPackages, 0, WATCH_SYNC_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Directories watched now. */
+  int watches() {
+    return watcher.watches();
+  }
+
+  private void watchServedPackages() {
+    Set<Path> roots = new LinkedHashSet<>();
+    for (ProjectState state : projects.loaded()) {
+      synchronized (state) {
+        state.units().keySet().forEach(unit -> roots.add(unit.root()));
+      }
+    }
+    watcher.watch(roots);
   }
 
   long sweeps() {
@@ -116,5 +142,10 @@ final class CacheSweep implements AutoCloseable {
   @Override
   public void close() {
     thread.shutdownNow();
+    try {
+      watcher.close();
+    } catch (IOException e) {
+      log.debug("closing the package watcher: {}", e.toString());
+    }
   }
 }

@@ -76,7 +76,9 @@ public final class Daemon implements AutoCloseable {
     private final DaemonFiles.Info info;
 
     AlreadyRunning(DaemonFiles.Info info) {
-      super("already running (pid " + info.pid() + ", socket " + info.socket() + ")");
+      super(info.pid() < 0
+          ? "already running (starting up, socket " + info.socket() + ")"
+          : "already running (pid " + info.pid() + ", socket " + info.socket() + ")");
       this.info = info;
     }
 
@@ -143,17 +145,32 @@ public final class Daemon implements AutoCloseable {
     });
   }
 
+  /**
+   * What the lock holder wrote about itself. A holder that is still starting has not written it
+   * yet (two processes raced to start a daemon): give it a few seconds before saying so.
+   */
+  private static DaemonFiles.Info holderInfo(DaemonFiles files) {
+    ObjectMapper json = new ObjectMapper();
+    for (int i = 0; i < 50; i++) {
+      Optional<DaemonFiles.Info> info = files.readInfo(json);
+      if (info.isPresent()) return info.get();
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return new DaemonFiles.Info(-1, files.socket().toString(), Messages.PROTOCOL, "?", "?");
+  }
+
   /** Takes the cache directory's lock and starts serving. */
   public static Daemon start(Options options) throws IOException, AlreadyRunning {
     DaemonFiles files = new DaemonFiles(options.cacheDir());
     Files.createDirectories(files.cacheDir());
     Files.setPosixFilePermissions(files.cacheDir(), PosixFilePermissions.fromString("rwx------"));
     Optional<DaemonLock> lock = DaemonLock.tryAcquire(files.lock());
-    if (lock.isEmpty()) {
-      DaemonFiles.Info info = files.readInfo(new ObjectMapper())
-          .orElse(new DaemonFiles.Info(-1, files.socket().toString(), Messages.PROTOCOL, "?", "?"));
-      throw new AlreadyRunning(info);
-    }
+    if (lock.isEmpty()) throw new AlreadyRunning(holderInfo(files));
     Daemon daemon;
     try {
       daemon = new Daemon(options, files, lock.get());
@@ -181,7 +198,7 @@ public final class Daemon implements AutoCloseable {
       long every = settings.logger().metricsInterval().toMillis();
       scheduler.scheduleAtFixedRate(() -> log.info("metrics: {}", metrics.snapshot().logLine()), every, every, TimeUnit.MILLISECONDS);
     }
-    sweep = new CacheSweep(settings.cacheInvalidation(), cache, projects, fingerprints);
+    sweep = new CacheSweep(settings.cacheInvalidation(), settings.resourceManagement().maxWatches(), cache, projects, fingerprints);
     log.info("prebundled daemon {} serving {} on {} (pid {})", VERSION, files.cacheDir(), server.socket(), ProcessHandle.current().pid());
   }
 
@@ -307,6 +324,7 @@ public final class Daemon implements AutoCloseable {
     stats.put("attemptsInFlight", queue.attemptsInFlight());
     stats.put("sweeps", sweep == null ? 0 : sweep.sweeps());
     stats.put("sweepStaleDropped", sweep == null ? 0 : sweep.staleDropped());
+    stats.put("watches", sweep == null ? 0 : sweep.watches());
     stats.put("threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
     stats.put("heapPeakBytes", heapPeakBytes());
     stats.set("faults", json.valueToTree(faults.snapshot()));

@@ -220,4 +220,38 @@ class DaemonResilienceTest {
       }
     }
   }
+
+  @Test
+  void aChangeInAWatchedPackageRunsTheSweepAtOnceWhilePackagesBeyondMaxWatchesWaitForTheInterval() throws Exception {
+    Path app = temp.resolve("watch-app");
+    List<Path> packages = packages(app, 2); // one directory each: maxWatches 1 covers pkg-0 only
+    Map<String, Object> settings = Map.of(
+        "cacheInvalidation", Map.of("checkInterval", 3_600_000),
+        "server", Map.of("resourceManagement", Map.of("maxWatches", 1)));
+    try (DaemonProcess daemon = DaemonProcess.start(temp.resolve("watch-cache"), app, settings); RpcClient client = daemon.connect()) {
+      List<Path> unitDirs = new ArrayList<>();
+      for (Path dir : packages) {
+        JsonNode result = client.call("bundle", bundleParams(app, dir), 120_000).get("results").get(0);
+        assertThat(result.has("error")).as("%s", result).isFalse();
+        unitDirs.add(Path.of(result.get("outDir").asText()));
+        await("watches synced").atMost(Duration.ofSeconds(10)).until(() -> daemon.stats().get("watches").asInt() == 1);
+      }
+      Thread.sleep(2500); // a watch sync after pkg-1 was served: still at the bound
+      assertThat(daemon.stats().get("watches").asInt()).isEqualTo(1);
+
+      // pkg-1 is beyond the bound: its patch waits for the hourly sweep.
+      Files.writeString(packages.get(1).resolve("patched.js"), "exports.patched = true;\n");
+      Thread.sleep(2000);
+      assertThat(unitDirs.get(1)).exists();
+      assertThat(daemon.stats().get("sweeps").asLong()).isZero();
+
+      // pkg-0 is watched: its patch runs the sweep now, which drops both stale units.
+      Files.writeString(packages.get(0).resolve("patched.js"), "exports.patched = true;\n");
+      await("the watch ran the sweep").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+        assertThat(unitDirs.get(0)).doesNotExist();
+        assertThat(unitDirs.get(1)).doesNotExist();
+      });
+      assertThat(daemon.stats().get("sweepStaleDropped").asLong()).isEqualTo(2);
+    }
+  }
 }
