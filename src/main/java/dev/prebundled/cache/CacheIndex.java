@@ -74,6 +74,14 @@ public final class CacheIndex {
   }
 
   /** Commits through to the store and indexes the result (which may be an existing valid unit). */
+  /**
+   * The unit for {@code key} if it is in memory and verified (just committed, say), without
+   * touching the disk or the hit and miss counters: a check, not a request.
+   */
+  public Optional<CachedUnit> peek(CacheKey key) {
+    return Optional.ofNullable(units.getIfPresent(key)).filter(this::isVerified);
+  }
+
   public CachedUnit commit(CacheKey key, UnitContents contents) {
     CachedUnit unit = store.commit(key, contents);
     // Just written from these bytes (or just verified by the store): no need to check it again.

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,6 +38,11 @@ final class UnitBuild implements BuildJob<UnitContents, CachedUnit> {
     this.bundler = bundler;
     this.cache = cache;
     this.buildCounter = buildCounter;
+  }
+
+  @Override
+  public Optional<CachedUnit> alreadyCommitted() {
+    return cache.peek(key);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.prebundled.queue;
 
+import java.util.Optional;
+
 /**
  * One unit of work for the {@link BuildQueue}: a build that may run in parallel with others and
  * may be retried, and a commit of its result that runs on the single writer thread.
@@ -13,6 +15,16 @@ public interface BuildJob<B, R> {
 
   /** Runs on the single writer thread, never concurrently with another commit. */
   R commit(B built) throws Exception;
+
+  /**
+   * What an earlier job for the same key already committed, asked when a worker takes this job.
+   * Coalescing only joins jobs still in the queue: a caller that looked for a result just before
+   * an identical job committed, and queued just after, is answered from that commit instead of
+   * building the same thing twice.
+   */
+  default Optional<R> alreadyCommitted() {
+    return Optional.empty();
+  }
 
   /** A short name for logs and errors, such as {@code react@19.3.1}. */
   String describe();

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -161,6 +162,16 @@ public final class BuildQueue<K> implements AutoCloseable {
   }
 
   private <B, R> void run(Task<B, R> task) {
+    Optional<R> done;
+    try {
+      done = task.job.alreadyCommitted();
+    } catch (RuntimeException e) {
+      done = Optional.empty(); // building is the safe answer when the check itself fails
+    }
+    if (done.isPresent()) {
+      task.result.complete(done.get());
+      return;
+    }
     long started = System.nanoTime();
     B built;
     try {
