@@ -104,6 +104,8 @@ public final class Daemon implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ProjectStore projects;
   private final Fingerprints fingerprints;
+  /** The first project root: what relative path knobs are relative to. */
+  private final Path projectRoot;
   private RpcServer server;
   private CacheSweep sweep;
 
@@ -111,6 +113,7 @@ public final class Daemon implements AutoCloseable {
     this.files = files;
     this.settings = options.settings();
     this.lock = lock;
+    this.projectRoot = options.projectRoots().stream().findFirst().orElse(Path.of("")).toAbsolutePath();
     Settings.OptimizeDeps limits = settings.optimizeDeps();
     EsbuildBinary binary = EsbuildBinary.locate(EsbuildBinary.Lookup.standard(options.esbuildBinary(), options.projectRoots().stream().findFirst()));
     this.faults = Faults.fromSystemProperty();
@@ -279,11 +282,23 @@ public final class Daemon implements AutoCloseable {
       Map<String, JsonNode> wanted = KnobTable.standard().resolve(hello.settings());
       wanted.forEach((key, value) -> {
         JsonNode mine = settings.raw().get(key);
-        if (!value.equals(mine)) mismatches.add(new SettingMismatch(key, mine, value));
+        if (!value.equals(mine) && !samePath(key, mine, value)) mismatches.add(new SettingMismatch(key, mine, value));
       });
     }
     return new HelloResult(Messages.PROTOCOL, VERSION, ProcessHandle.current().pid(), files.cacheDir().toString(), session.id(),
         settings.toJson(), mismatches);
+  }
+
+  /**
+   * Path knobs are relative to the project root unless absolute; the plugin sends them absolute.
+   * The same place written two ways is no mismatch ({@code cacheDir} is this daemon's own).
+   */
+  private boolean samePath(String key, JsonNode mine, JsonNode theirs) {
+    if (mine == null || !mine.isTextual() || !theirs.isTextual()) return false;
+    Path wanted = Path.of(theirs.asText()).normalize();
+    if (key.equals("optimizeDeps.cacheDir")) return wanted.equals(files.cacheDir().toAbsolutePath().normalize());
+    if (key.equals("logger.file.path")) return wanted.equals(projectRoot.resolve(mine.asText()).toAbsolutePath().normalize());
+    return false;
   }
 
   private ScanReply scan(ScanParams params) {
