@@ -32,8 +32,11 @@ public final class DaemonMetrics {
   private final Counter resolved;
   private final Counter unresolved;
   private final Timer resolutionTime;
+  /** Held here: a gauge keeps only a weak reference to its object, so a lone lambda would be collected and read 0. */
+  private final Supplier<OptionalLong> esbuildPid;
 
   public DaemonMetrics(Supplier<OptionalLong> esbuildPid) {
+    this.esbuildPid = esbuildPid;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -51,7 +54,7 @@ public final class DaemonMetrics {
         .description("Share of imports answered with a file").register(registry);
     Gauge.builder("prebundled.error.recovery.ratio", registry, r -> ratio(count(r, "prebundled.builds.recovered"), count(r, "prebundled.builds.failed")))
         .description("Share of builds that hit an error and recovered by retrying").register(registry);
-    Gauge.builder("prebundled.esbuild.memory", esbuildPid, p -> residentBytes(p.get()))
+    Gauge.builder("prebundled.esbuild.memory", this, m -> residentBytes(m.esbuildPid.get()))
         .baseUnit("bytes").description("Resident memory of the esbuild child").register(registry);
   }
 

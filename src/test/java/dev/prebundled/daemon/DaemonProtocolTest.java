@@ -59,6 +59,17 @@ class DaemonProtocolTest {
   }
 
   @Test
+  void healthAndMetricsReportTheEsbuildChildsMemoryOnceItRuns() {
+    try (RpcClient client = daemon.connect()) {
+      assertThat(firstResult(client, react()).has("error")).isFalse();
+      JsonNode usage = client.call("health", Map.of(), 10_000).path("checks").path("resource_usage");
+      assertThat(usage.path("esbuildMemoryMb").asLong()).as("%s", usage).isPositive();
+      String text = client.call("metrics", Map.of(), 10_000).path("text").asText();
+      assertThat(text).containsPattern("(?m)^prebundled_esbuild_memory_bytes [1-9]");
+    }
+  }
+
+  @Test
   void malformedJsonIsAParseErrorAndTheConnectionStaysUsable() throws Exception {
     try (RpcClient client = daemon.connect()) {
       JsonNode error = raw(client, -1, "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": ");
