@@ -18,8 +18,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { makeApp, tempDir, startVite, stopDaemon, daemonPid, launchBrowser, openPage, sleep, summaryOf, PLUGIN, JAR, REFERENCE_APP } from '../test/helpers.js'
+import { makeApp, tempDir, startVite, stopDaemon, daemonPid, launchBrowser, openPage, sleep, summaryOf, JAR, REFERENCE_APP } from '../test/helpers.js'
 
 const ROUNDS = Number(process.argv[2] ?? 3)
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) {
@@ -72,29 +71,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 // ---------------------------------------------------------------- the app and its two variants
-const CONFIG = `import { defineConfig } from 'vite'
-import prebundled from ${JSON.stringify(pathToFileURL(PLUGIN).href)}
-
-// The reference app's vite.config.js, with the plugin imported by absolute path.
-const off = process.env.PREBUNDLED === 'off'
-
-export default defineConfig({
-  server: { host: '127.0.0.1', strictPort: true },
-  clearScreen: false,
-  plugins: off
-    ? []
-    : [
-        prebundled({
-          ...(process.env.PREBUNDLED_CACHE_DIR ? { optimizeDeps: { cacheDir: process.env.PREBUNDLED_CACHE_DIR } } : {}),
-        }),
-      ],
-})
-`
 
 /** A fresh copy of the reference app (no node_modules/.vite) with its own vite.config.js; a cache dir for the plugin. */
 function freshApp() {
   const app = makeApp()
-  fs.writeFileSync(path.join(app, 'vite.config.js'), CONFIG)
   live.dirs.add(app)
   const cacheParent = tempDir('prebundled-bench-cache-')
   live.dirs.add(cacheParent)

@@ -51,6 +51,8 @@ export function makeApp(opts = {}) {
   execFileSync('cp', ['-al', path.join(REFERENCE_APP, 'node_modules'), path.join(app, 'node_modules')])
   fs.rmSync(path.join(app, 'node_modules/.vite'), { recursive: true, force: true })
   if (opts.html) fs.writeFileSync(path.join(app, 'index.html'), opts.html)
+  // The reference app's config with the plugin imported by absolute path; PREBUNDLED=off runs
+  // Vite's own optimizer instead (the benchmark's other side).
   fs.writeFileSync(
     path.join(app, 'vite.config.js'),
     `import { defineConfig } from 'vite'
@@ -58,7 +60,7 @@ import prebundled from ${JSON.stringify(pathToFileURL(PLUGIN).href)}
 export default defineConfig({
   server: { host: '127.0.0.1', strictPort: true },
   clearScreen: false,
-  plugins: [prebundled({
+  plugins: process.env.PREBUNDLED === 'off' ? [] : [prebundled({
     optimizeDeps: { cacheDir: process.env.PREBUNDLED_CACHE_DIR },
     ...(process.env.PREBUNDLED_IMPORTMAP ? { importmap: process.env.PREBUNDLED_IMPORTMAP } : {}),
   })],
