@@ -109,7 +109,7 @@ test('package lists must pin exact versions and list subpaths of the package', (
 
 test('dropExport removes one named export from esbuild-style output', () => {
   const code = 'var a = 1, b = 2;\nexport {\n  a as clsx,\n  b as default\n};\nexport { c as "x-y" } from "./chunk.js";\nexport function other() {}\n'
-  assert.equal(dropExport(code, 'clsx'), 'var a = 1, b = 2;\nexport { b as default }\nexport { c as "x-y" } from "./chunk.js";\nexport function other() {}\n')
+  assert.equal(dropExport(code, 'clsx'), 'var a = 1, b = 2;\nexport { b as default };\nexport { c as "x-y" } from "./chunk.js";\nexport function other() {}\n')
   assert.match(dropExport(code, 'x-y'), /export \{  \} from "\.\/chunk\.js"/)
   assert.match(dropExport(code, 'other'), /^function other\(\) \{\}$/m)
   assert.equal(dropExport(code, 'absent'), code.replace(/export \{\n  a as clsx,\n  b as default\n\}/, 'export { a as clsx, b as default }'))
