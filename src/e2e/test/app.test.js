@@ -4,25 +4,19 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
-import { makeApp, tempDir, startVite, stopDaemon, launchBrowser, openPage, loadApp, loads, summaryOf, rpc, sleep } from './helpers.js'
+import { makeApp, freshCacheDir, teardown, startVite, stopDaemon, launchBrowser, openPage, loadApp, loads, summaryOf, rpc, sleep } from './helpers.js'
 
 let app, cacheDir, vite, browser, tab
 
 before(async () => {
   app = makeApp()
-  cacheDir = path.join(tempDir('prebundled-e2e-cache-'), 'cache')
+  cacheDir = freshCacheDir()
   vite = await startVite(app, { cacheDir })
   browser = await launchBrowser()
   tab = await openPage(browser.context)
 })
 
-after(async () => {
-  await vite?.stop()
-  await browser?.close()
-  if (cacheDir) await stopDaemon(cacheDir)
-  if (app) fs.rmSync(app, { recursive: true, force: true })
-  if (cacheDir) fs.rmSync(path.dirname(cacheDir), { recursive: true, force: true })
-})
+after(() => teardown({ servers: [vite], browser, cacheDir, apps: [app] }))
 
 /** The dependency URLs a page loaded (files served from the cache dir). */
 const depUrls = (requests) => [...new Set(requests.filter((u) => u.includes('/v1/') && u.includes('?v=')).map((u) => new URL(u).pathname + new URL(u).search))].sort()

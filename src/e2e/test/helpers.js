@@ -272,3 +272,21 @@ export function overlayText(page) {
     .evaluate(() => document.querySelector('vite-error-overlay')?.shadowRoot?.textContent?.replace(/\s+/g, ' ').trim() ?? '')
     .catch(() => '')
 }
+
+/** A fresh cache dir for one test file: `<new temp dir>/cache` (not created: the daemon makes it). */
+export function freshCacheDir() {
+  return path.join(tempDir('prebundled-e2e-cache-'), 'cache')
+}
+
+/**
+ * Ends what a test file started: its Vite servers, its browser, the daemon of its cache dir, and
+ * the app copies and cache dir on disk. Every argument may be missing (a failed `before`).
+ * @param {{servers?: any[], browser?: any, cacheDir?: string, apps?: string[]}} started
+ */
+export async function teardown({ servers = [], browser, cacheDir, apps = [] }) {
+  await Promise.all(servers.filter(Boolean).map((s) => s.stop()))
+  await browser?.close()
+  if (cacheDir) await stopDaemon(cacheDir)
+  for (const dir of apps) if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  if (cacheDir) fs.rmSync(path.dirname(cacheDir), { recursive: true, force: true })
+}

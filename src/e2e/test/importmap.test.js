@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
-import { makeApp, tempDir, startVite, stopDaemon, launchBrowser, openPage, loadApp, REFERENCE_APP } from './helpers.js'
+import { makeApp, freshCacheDir, teardown, startVite, launchBrowser, openPage, loadApp, REFERENCE_APP } from './helpers.js'
 
 const CDN = 'https://cdn.example.invalid/react@19.3.1/index.js'
 let app, cacheDir, vite, browser
@@ -13,17 +13,11 @@ before(async () => {
   const html = fs.readFileSync(path.join(REFERENCE_APP, 'index.html'), 'utf8')
     .replace('</title>', `</title>\n    <script type="importmap">\n      { "imports": { "react": "${CDN}", "left-pad": "https://cdn.example.invalid/left-pad.js" } }\n    </script>`)
   app = makeApp({ html })
-  cacheDir = path.join(tempDir('prebundled-e2e-cache-'), 'cache')
+  cacheDir = freshCacheDir()
   browser = await launchBrowser()
 })
 
-after(async () => {
-  await vite?.stop()
-  await browser?.close()
-  if (cacheDir) await stopDaemon(cacheDir)
-  if (app) fs.rmSync(app, { recursive: true, force: true })
-  if (cacheDir) fs.rmSync(path.dirname(cacheDir), { recursive: true, force: true })
-})
+after(() => teardown({ servers: [vite], browser, cacheDir, apps: [app] }))
 
 test('by default: a warning naming the entry and the option; the page is served unchanged', async () => {
   vite = await startVite(app, { cacheDir })

@@ -6,25 +6,19 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
 import { execFileSync } from 'node:child_process'
-import { makeApp, tempDir, startVite, stopDaemon, launchBrowser, openPage, loadApp, overlayText, rpc, daemonPid, ENV, PREBUNDLED_SCRIPT } from './helpers.js'
+import { makeApp, freshCacheDir, teardown, startVite, stopDaemon, launchBrowser, openPage, loadApp, overlayText, rpc, daemonPid, ENV, PREBUNDLED_SCRIPT } from './helpers.js'
 
 let appA, appB, cacheDir, servers = [], browser
 
 before(async () => {
   appA = makeApp()
   appB = makeApp()
-  cacheDir = path.join(tempDir('prebundled-e2e-cache-'), 'cache')
+  cacheDir = freshCacheDir()
   servers = await Promise.all([appA, appA, appB].map((app) => startVite(app, { cacheDir })))
   browser = await launchBrowser()
 })
 
-after(async () => {
-  await Promise.all(servers.map((s) => s.stop()))
-  await browser?.close()
-  if (cacheDir) await stopDaemon(cacheDir)
-  for (const dir of [appA, appB]) if (dir) fs.rmSync(dir, { recursive: true, force: true })
-  if (cacheDir) fs.rmSync(path.dirname(cacheDir), { recursive: true, force: true })
-})
+after(() => teardown({ servers, browser, cacheDir, apps: [appA, appB] }))
 
 /** Loads the app of `server` once in a new tab; returns the problems seen. */
 async function loadOnce(server) {
