@@ -1,12 +1,14 @@
 package dev.prebundled.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.prebundled.daemon.Messages.ImportSpec;
 import dev.prebundled.queue.Faults;
 import dev.prebundled.rpc.RpcClient;
+import dev.prebundled.rpc.RpcException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -252,6 +254,33 @@ class DaemonResilienceTest {
         assertThat(unitDirs.get(1)).doesNotExist();
       });
       assertThat(daemon.stats().get("sweepStaleDropped").asLong()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void requestsBeyondProcessLimitsMaxConcurrentWaitThenGetEbusyWhileOneIsInService() throws Exception {
+    Path app = temp.resolve("bulkhead-app");
+    Path dir = packages(app, 1).get(0);
+    // One request in service at a time; it may wait 2 s for its turn (the time limit doubles as
+    // the bulkhead's wait). The first build attempt stalls (test-only fault) until the 2 s time
+    // limit, and its retry waits 3 s more: the bundle request is in service for over 5 s.
+    Map<String, Object> settings = Map.of(
+        "server", Map.of("processLimits", Map.of("maxConcurrent", 1, "timeout", 2000)),
+        "retryStrategy", Map.of("baseDelay", 3000, "maxDelay", 3000, "jitter", false));
+    try (DaemonProcess daemon = DaemonProcess.start(temp.resolve("bulkhead-cache"), app, settings, List.of("-D" + Faults.PROPERTY + "=stall:1"));
+        RpcClient first = daemon.connect(); RpcClient second = daemon.connect()) {
+      java.util.concurrent.CompletableFuture<JsonNode> bundle =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> first.call("bundle", bundleParams(app, dir), 60_000));
+      Thread.sleep(500); // the bundle request holds the one slot from the moment it arrives
+      long asked = System.nanoTime();
+      assertThatThrownBy(() -> second.call("health", Map.of(), 30_000))
+          .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.data().code()).isEqualTo("EBUSY"));
+      long waitedMs = Duration.ofNanos(System.nanoTime() - asked).toMillis();
+      System.out.printf("with one request in service, a second waited %d ms for its turn, then got EBUSY%n", waitedMs);
+      assertThat(waitedMs).as("it waited for a turn before giving up").isGreaterThanOrEqualTo(1500);
+      JsonNode result = bundle.get(60, java.util.concurrent.TimeUnit.SECONDS).get("results").get(0);
+      assertThat(result.has("error")).as("%s", result).isFalse();
+      assertThat(second.call("health", Map.of(), 30_000).path("status").asText()).isEqualTo("healthy");
     }
   }
 }
