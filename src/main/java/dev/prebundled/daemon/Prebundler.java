@@ -122,7 +122,7 @@ final class Prebundler {
       SortedSet<String> entries = plan.entriesOf(unit);
       try {
         CacheKey key = keyOf(unit, entries, request);
-        if (cache.lookup(key).isEmpty()) queue.submit(key, Priority.BACKGROUND, job(unit, entries, key, request));
+        if (cache.lookup(key).isEmpty()) queue.submit(key, Priority.BACKGROUND, job(unit, entries, key, request, Optional.empty()));
       } catch (PrebundledException e) {
         log.debug("not prebuilding {}: {}", unit.id(), e.getMessage());
       }
@@ -218,18 +218,19 @@ final class Prebundler {
       }
       if (freshness == Freshness.STALE) {
         metrics.cacheStale();
-        queue.submit(key, Priority.BACKGROUND, job(unit, entries, key, request));
+        queue.submit(key, Priority.BACKGROUND, job(unit, entries, key, request, hit));
         return CompletableFuture.completedFuture(new Served(hit.get(), true, 0, null));
       }
     }
     metrics.cacheMiss();
-    return queue.submit(key, priority, job(unit, entries, key, request))
+    return queue.submit(key, priority, job(unit, entries, key, request, hit))
         .thenApply(build -> new Served(build, false, build.manifest().buildMs(), null));
   }
 
-  private UnitBuild job(UnitRef unit, SortedSet<String> entries, CacheKey key, RequestValidator.Request request) {
+  /** A build of the unit; {@code found} is what the caller saw in the cache (stale or expired), which the build replaces. */
+  private UnitBuild job(UnitRef unit, SortedSet<String> entries, CacheKey key, RequestValidator.Request request, Optional<CachedUnit> found) {
     PackageUnit packageUnit = new PackageUnit(unit.name(), unit.version(), unit.root(), entries, request.mode());
-    return new UnitBuild(packageUnit, request.resolution(), key, bundler, cache, unitBuilds);
+    return new UnitBuild(packageUnit, request.resolution(), key, bundler, cache, unitBuilds, found);
   }
 
   private CacheKey keyOf(UnitRef unit, SortedSet<String> entries, RequestValidator.Request request) {

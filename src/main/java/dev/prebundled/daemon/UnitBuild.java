@@ -30,19 +30,25 @@ final class UnitBuild implements BuildJob<UnitContents, CachedUnit> {
   private final PackageBundler bundler;
   private final CacheIndex cache;
   private final AtomicLong buildCounter;
+  private final Optional<CachedUnit> replaces;
 
-  UnitBuild(PackageUnit unit, ResolutionOptions resolution, CacheKey key, PackageBundler bundler, CacheIndex cache, AtomicLong buildCounter) {
+  /** {@code replaces}: the stale or expired unit the caller found, which this build is to replace. */
+  UnitBuild(PackageUnit unit, ResolutionOptions resolution, CacheKey key, PackageBundler bundler, CacheIndex cache, AtomicLong buildCounter,
+      Optional<CachedUnit> replaces) {
     this.unit = unit;
     this.resolution = resolution;
     this.key = key;
     this.bundler = bundler;
     this.cache = cache;
     this.buildCounter = buildCounter;
+    this.replaces = replaces;
   }
 
+  /** A unit committed since the caller looked: not the one it found and wants replaced. */
   @Override
   public Optional<CachedUnit> alreadyCommitted() {
-    return cache.peek(key);
+    return cache.peek(key).filter(unit -> replaces.map(old -> old.manifest().builtAtEpochMillis() != unit.manifest().builtAtEpochMillis())
+        .orElse(true));
   }
 
   @Override

@@ -283,4 +283,33 @@ class DaemonResilienceTest {
       assertThat(second.call("health", Map.of(), 30_000).path("status").asText()).isEqualTo("healthy");
     }
   }
+
+  @Test
+  void staleEntriesAreServedWhileABackgroundRebuildRunsAndExpiredOnesAreRebuiltFirst() throws Exception {
+    Path app = temp.resolve("fresh-app");
+    List<Path> packages = packages(app, 1);
+    Map<String, Object> staleWhileRevalidate = Map.of("cacheStrategy", Map.of("maxAge", 1000, "staleWhileRevalidate", 600_000));
+    try (DaemonProcess daemon = DaemonProcess.start(temp.resolve("swr-cache"), app, staleWhileRevalidate); RpcClient client = daemon.connect()) {
+      assertThat(client.call("bundle", bundleParams(app, packages.get(0)), 120_000).get("results").get(0).get("cached").asBoolean()).isFalse();
+      Thread.sleep(1200); // older than maxAge, within staleWhileRevalidate
+      // A new session (another dev server, or a restart): a session keeps what it was handed.
+      JsonNode stale;
+      try (RpcClient other = daemon.connect()) {
+        stale = other.call("bundle", bundleParams(app, packages.get(0)), 120_000).get("results").get(0);
+      }
+      assertThat(stale.get("cached").asBoolean()).as("a stale entry is served at once").isTrue();
+      await("the background rebuild").atMost(Duration.ofSeconds(30)).until(() -> daemon.stats().get("unitBuilds").asInt() == 2);
+    }
+    Map<String, Object> noGrace = Map.of("cacheStrategy", Map.of("maxAge", 1000, "staleWhileRevalidate", 0));
+    try (DaemonProcess daemon = DaemonProcess.start(temp.resolve("expiry-cache"), app, noGrace); RpcClient client = daemon.connect()) {
+      client.call("bundle", bundleParams(app, packages.get(0)), 120_000);
+      Thread.sleep(1200); // past maxAge with no grace: expired
+      JsonNode expired;
+      try (RpcClient other = daemon.connect()) {
+        expired = other.call("bundle", bundleParams(app, packages.get(0)), 120_000).get("results").get(0);
+      }
+      assertThat(expired.get("cached").asBoolean()).as("an expired entry is rebuilt before it is served").isFalse();
+      assertThat(daemon.stats().get("unitBuilds").asInt()).isEqualTo(2);
+    }
+  }
 }
