@@ -3,6 +3,7 @@ package dev.prebundled.observe;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.filter.ThresholdFilter;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.Encoder;
@@ -49,6 +50,15 @@ public final class LogSetup {
 
     ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.addAppender(appender);
+    // The console (the daemon's stdout/stderr file, which nothing rolls) keeps warnings and
+    // errors only: everything else is in the rolling file, at the configured level.
+    root.iteratorForAppenders().forEachRemaining(existing -> {
+      if (existing == appender) return;
+      ThresholdFilter warnings = new ThresholdFilter();
+      warnings.setLevel(Level.WARN.levelStr);
+      warnings.start();
+      existing.addFilter(warnings);
+    });
     Level level = Level.toLevel(settings.level(), Level.INFO);
     root.setLevel(level);
     context.getLogger("dev.prebundled").setLevel(level);
@@ -56,8 +66,15 @@ public final class LogSetup {
 
   private static Encoder<ILoggingEvent> encoder(LoggerContext context, String format) {
     if ("json".equals(format)) {
+      // One object per line with the message as written (not its pattern plus arguments).
       JsonEncoder json = new JsonEncoder();
       json.setContext(context);
+      json.setWithFormattedMessage(true);
+      json.setWithMessage(false);
+      json.setWithArguments(false);
+      json.setWithContext(false);
+      json.setWithSequenceNumber(false);
+      json.setWithNanoseconds(false);
       json.start();
       return json;
     }

@@ -46,6 +46,11 @@ final class DaemonProcess implements AutoCloseable {
    * give them, mapped to {@code -Xmx}/{@code -Xmn} as scripts/prebundled does, else 512 MB.
    */
   static DaemonProcess start(Path cacheDir, Path projectRoot, Map<String, Object> settings, List<String> jvmOptions) {
+    return start(cacheDir, projectRoot, settings, jvmOptions, true);
+  }
+
+  /** As above; {@code logToConsole} false lets the daemon log where its {@code logger} settings say. */
+  static DaemonProcess start(Path cacheDir, Path projectRoot, Map<String, Object> settings, List<String> jvmOptions, boolean logToConsole) {
     try {
       Files.createDirectories(cacheDir.getParent());
       Path log = cacheDir.resolveSibling(cacheDir.getFileName() + "-daemon.log");
@@ -53,7 +58,8 @@ final class DaemonProcess implements AutoCloseable {
       command.addAll(heapOptions(settings));
       command.addAll(jvmOptions);
       command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.prebundled.cli.Main", "daemon",
-          "--cache-dir", cacheDir.toString(), "--project-root", projectRoot.toString(), "--log-to-console"));
+          "--cache-dir", cacheDir.toString(), "--project-root", projectRoot.toString()));
+      if (logToConsole) command.add("--log-to-console");
       if (!settings.isEmpty()) {
         Path config = Files.createTempFile(cacheDir.getParent(), "settings", ".json");
         JSON.writeValue(config.toFile(), settings);

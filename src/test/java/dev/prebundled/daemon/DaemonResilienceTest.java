@@ -38,26 +38,11 @@ class DaemonResilienceTest {
    * as most of npm: its entry goes through the bundler's facade, whose load is a plugin callback.
    */
   private static List<Path> packages(Path root, int count) throws IOException {
-    List<Path> dirs = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      Path dir = root.resolve("node_modules/pkg-" + i);
-      Files.createDirectories(dir);
-      Files.writeString(dir.resolve("package.json"),
-          "{\"name\":\"pkg-" + i + "\",\"version\":\"1.0.0\",\"main\":\"index.js\"}");
-      Files.writeString(dir.resolve("helper.js"), "exports.id = " + i + ";\n");
-      Files.writeString(dir.resolve("index.js"), "const { id } = require('./helper.js');\nexports.name = 'pkg-' + id;\nexports.id = id;\n");
-      dirs.add(dir);
-    }
-    return dirs;
+    return FixturePackages.write(root, count);
   }
 
   private static Map<String, Object> bundleParams(Path project, Path packageDir) {
-    String name = packageDir.getFileName().toString();
-    Map<String, Object> params = new LinkedHashMap<>();
-    params.put("project", project.toString());
-    params.put("mode", "development");
-    params.put("imports", List.of(new ImportSpec(name, packageDir.toString(), name, "1.0.0", ".")));
-    return params;
+    return FixturePackages.bundleParams(project, packageDir);
   }
 
   private static List<String> environment(long pid) throws IOException {
