@@ -297,4 +297,44 @@ class DaemonResilienceTest {
       assertThat(daemon.stats().get("unitBuilds").asInt()).isEqualTo(2);
     }
   }
+
+  @Test
+  void sequentialBuildsOneUnitAtATimeAndMaxConcurrentBoundsHowManyBuildAtOnce() throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors(); // workers are also bounded by cpuLimit's cores
+    Map<Map<String, Object>, Integer> cases = new LinkedHashMap<>();
+    cases.put(Map.of("sequential", true, "maxConcurrent", 4), 1);
+    cases.put(Map.of("maxConcurrent", 2), Math.min(2, cores));
+    int round = 0;
+    for (Map.Entry<Map<String, Object>, Integer> c : cases.entrySet()) {
+      Path app = temp.resolve("concurrency-app-" + round);
+      List<Path> packages = packages(app, 3);
+      Path release = temp.resolve("release-" + round);
+      // Every first attempt stalls (test-only fault) until the release file exists: the attempts
+      // stalled at once are the builds running at once.
+      String fault = "-D" + Faults.PROPERTY + "=stall:1:" + release;
+      try (DaemonProcess daemon = DaemonProcess.start(temp.resolve("concurrency-cache-" + round++), app,
+          Map.of("optimizeDeps", c.getKey()), List.of(fault))) {
+        List<CompletableFuture<JsonNode>> replies = new ArrayList<>();
+        for (Path dir : packages) {
+          replies.add(CompletableFuture.supplyAsync(() -> {
+            try (RpcClient client = daemon.connect()) {
+              return client.call("bundle", bundleParams(app, dir), 120_000).get("results").get(0);
+            }
+          }));
+        }
+        await("builds started").atMost(Duration.ofSeconds(30)).until(() -> stalledNow(daemon) == c.getValue());
+        Thread.sleep(1000); // time for a third build to start, if the bound let it
+        assertThat(stalledNow(daemon)).as("builds running at once with %s", c.getKey()).isEqualTo(c.getValue());
+        Files.writeString(release, "go");
+        for (CompletableFuture<JsonNode> reply : replies) {
+          JsonNode result = reply.get(120, TimeUnit.SECONDS);
+          assertThat(result.has("error")).as("%s", result).isFalse();
+        }
+      }
+    }
+  }
+
+  private static int stalledNow(DaemonProcess daemon) {
+    return daemon.stats().path("faults").path("stalledNow").asInt();
+  }
 }
