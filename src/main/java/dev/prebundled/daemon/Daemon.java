@@ -201,6 +201,8 @@ public final class Daemon implements AutoCloseable {
       long every = settings.logger().metricsInterval().toMillis();
       scheduler.scheduleAtFixedRate(() -> log.info("metrics: {}", metrics.snapshot().logLine()), every, every, TimeUnit.MILLISECONDS);
     }
+    long healthEvery = settings.healthCheck().interval().toMillis();
+    scheduler.scheduleAtFixedRate(health::evaluate, healthEvery, healthEvery, TimeUnit.MILLISECONDS);
     sweep = new CacheSweep(settings.cacheInvalidation(), settings.resourceManagement().maxWatches(), cache, projects, fingerprints);
     log.info("prebundled daemon {} serving {} on {} (pid {})", VERSION, files.cacheDir(), server.socket(), ProcessHandle.current().pid());
   }

@@ -10,13 +10,19 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers "is it working, and how well": the checks named in {@code server.healthCheck.checks}
  * ({@code cache_status}, {@code resource_usage}, {@code pending_operations}), each with a status
- * and the numbers behind it. The daemon is unhealthy when any check is.
+ * and the numbers behind it. The daemon is unhealthy when any check is. Besides answering on
+ * request, the daemon evaluates it every {@code server.healthCheck.interval} ({@link #evaluate}) and
+ * logs each change of status, so the log says when and why it stopped being healthy.
  */
 final class Health {
+  private static final Logger log = LoggerFactory.getLogger(Health.class);
   static final double HEAP_LIMIT = 0.95;
 
   private final Settings settings;
@@ -26,6 +32,8 @@ final class Health {
   private final EsbuildService esbuild;
   private final DaemonMetrics metrics;
   private final long startedAt = System.currentTimeMillis();
+  private final AtomicLong evaluations = new AtomicLong();
+  private volatile String lastStatus = "healthy";
 
   Health(Settings settings, Path cacheDir, CacheIndex cache, BuildQueue<?> queue, EsbuildService esbuild, DaemonMetrics metrics) {
     this.settings = settings;
@@ -49,7 +57,19 @@ final class Health {
     report.put("status", healthy ? "healthy" : "unhealthy");
     report.put("checks", checks);
     report.put("uptimeMs", System.currentTimeMillis() - startedAt);
+    report.put("evaluations", evaluations.get());
     return report;
+  }
+
+  /** The periodic evaluation: logs a change of status with the checks behind it. */
+  void evaluate() {
+    Map<String, Object> report = report();
+    evaluations.incrementAndGet();
+    String status = (String) report.get("status");
+    if (status.equals(lastStatus)) return;
+    lastStatus = status;
+    if ("healthy".equals(status)) log.info("health: healthy again");
+    else log.warn("health: {}: {}", status, report.get("checks"));
   }
 
   private Map<String, Object> cacheStatus(DaemonMetrics.Snapshot now) {

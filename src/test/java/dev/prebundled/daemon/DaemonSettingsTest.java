@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The knobs of DESIGN section 7 that are not about failures or resources, each changing what a
  * real daemon does: {@code cacheStrategy.persistent} and {@code cacheKey}, the {@code logger}
- * (file, format, level, periodic metrics line) and {@code server.healthCheck.checks}.
+ * (file, format, level, periodic metrics line) and {@code server.healthCheck} (checks, interval).
  */
 class DaemonSettingsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,7 +68,7 @@ class DaemonSettingsTest {
     Map<String, Object> settings = Map.of(
         "logger", Map.of("format", "json", "level", "debug", "file", Map.of("path", logFile.toString()),
             "metrics", Map.of("enabled", true, "interval", 1000)),
-        "server", Map.of("healthCheck", Map.of("checks", List.of("cache_status"))));
+        "server", Map.of("healthCheck", Map.of("checks", List.of("cache_status"), "interval", 1000)));
     try (DaemonProcess daemon = DaemonProcess.start(temp.resolve("log-cache"), app, settings, List.of(), false)) {
       bundle(daemon, app, dir);
       await("two metrics lines").atMost(Duration.ofSeconds(20)).until(() -> metricsLines(logFile) >= 2);
@@ -76,8 +76,10 @@ class DaemonSettingsTest {
       for (String line : Files.readAllLines(logFile)) lines.add(JSON.readTree(line)); // every line is JSON
       assertThat(lines).anySatisfy(line -> assertThat(line.path("level").asText()).isEqualTo("DEBUG"));
       try (RpcClient client = daemon.connect()) {
-        JsonNode checks = client.call("health", Map.of(), 10_000).path("checks");
-        assertThat(checks.fieldNames()).toIterable().containsExactly("cache_status");
+        JsonNode health = client.call("health", Map.of(), 10_000);
+        assertThat(health.path("checks").fieldNames()).toIterable().containsExactly("cache_status");
+        // healthCheck.interval 1000: the daemon has evaluated its health on its own since it started.
+        assertThat(health.path("evaluations").asLong()).isGreaterThanOrEqualTo(1);
       }
     }
     // The defaults: text lines at info, so no debug line, and all three checks.
@@ -88,8 +90,9 @@ class DaemonSettingsTest {
       await("the start line").atMost(Duration.ofSeconds(20)).until(() -> Files.isRegularFile(textLog) && Files.size(textLog) > 0);
       assertThat(Files.readAllLines(textLog)).allSatisfy(line -> assertThat(line).doesNotStartWith("{").doesNotContain(" DEBUG "));
       try (RpcClient client = daemon.connect()) {
-        JsonNode checks = client.call("health", Map.of(), 10_000).path("checks");
-        assertThat(checks.fieldNames()).toIterable().containsExactlyInAnyOrder("cache_status", "resource_usage", "pending_operations");
+        JsonNode health = client.call("health", Map.of(), 10_000);
+        assertThat(health.path("checks").fieldNames()).toIterable().containsExactlyInAnyOrder("cache_status", "resource_usage", "pending_operations");
+        assertThat(health.path("evaluations").asLong()).as("the default interval is 30 s").isZero();
       }
     }
   }
