@@ -173,7 +173,7 @@ public final class PackageBundler {
       entries.put(subpath, new UnitEntry(subpath, module, format, Set.of(), false));
       if (format == ModuleFormat.COMMONJS && !module.browserExcluded()) commonJsEntries.put(subpath, module.file());
     }
-    Map<String, RuntimeExports.View> runtime = runtimeExports.namesOf(root, commonJsEntries, resolutionFlags);
+    Map<String, RuntimeExports.View> runtime = runtimeExports.viewsOf(root, commonJsEntries, resolutionFlags);
     commonJsEntries.keySet().forEach(subpath -> entries.computeIfPresent(subpath, (s, entry) -> {
       Set<String> names = new TreeSet<>(lexedNames(unit, entry.module(), commonJs));
       boolean esModule = names.contains("__esModule");

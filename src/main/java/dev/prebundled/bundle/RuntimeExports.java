@@ -70,7 +70,7 @@ final class RuntimeExports {
    * The run-time view of each CommonJS entry (subpath → file), or no entry for a subpath whose
    * code could not be evaluated. {@code flags} are the unit's resolution and define flags.
    */
-  Map<String, View> namesOf(Path root, Map<String, Path> commonJsEntries, List<String> flags) {
+  Map<String, View> viewsOf(Path root, Map<String, Path> commonJsEntries, List<String> flags) {
     if (commonJsEntries.isEmpty() || node.isEmpty()) return Map.of();
     Map<String, String> codeBySubpath = bundleAsCommonJs(root, commonJsEntries, flags);
     if (codeBySubpath.isEmpty()) return Map.of();
@@ -128,7 +128,7 @@ final class RuntimeExports {
       throw new IOException("interrupted", e);
     }
     JsonNode results = JSON.readTree(output.join()).path("results");
-    Map<String, View> names = new LinkedHashMap<>();
+    Map<String, View> views = new LinkedHashMap<>();
     for (String subpath : codeBySubpath.keySet()) {
       JsonNode result = results.path(subpath);
       if (!result.has("keys")) {
@@ -137,9 +137,9 @@ final class RuntimeExports {
       }
       Set<String> keys = new LinkedHashSet<>();
       result.get("keys").forEach(k -> keys.add(k.asText()));
-      names.put(subpath, new View(keys, result.path("esModule").asBoolean()));
+      views.put(subpath, new View(keys, result.path("esModule").asBoolean()));
     }
-    return names;
+    return views;
   }
 
   private static byte[] readAll(InputStream in) {

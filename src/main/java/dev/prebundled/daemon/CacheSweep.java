@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -80,12 +81,19 @@ final class CacheSweep implements AutoCloseable {
 
   private void watchServedPackages() {
     Set<Path> roots = new LinkedHashSet<>();
-    for (ProjectState state : projects.loaded()) {
-      synchronized (state) {
-        state.units().keySet().forEach(unit -> roots.add(unit.root()));
-      }
-    }
+    forEachServedUnit((state, unit) -> roots.add(unit.root()));
     watcher.watch(roots);
+  }
+
+  /** Every unit some loaded project uses, with its project; a snapshot, taken under each project's lock. */
+  private void forEachServedUnit(BiConsumer<ProjectState, UnitRef> action) {
+    for (ProjectState state : projects.loaded()) {
+      List<UnitRef> units;
+      synchronized (state) {
+        units = new ArrayList<>(state.units().keySet());
+      }
+      units.forEach(unit -> action.accept(state, unit));
+    }
   }
 
   long sweeps() {
@@ -119,20 +127,14 @@ final class CacheSweep implements AutoCloseable {
   // installed, and a unit whose fingerprint matches none of those installs can never be asked for.
   private int dropStale() {
     Map<String, Set<String>> current = new HashMap<>();
-    for (ProjectState state : projects.loaded()) {
-      List<UnitRef> units;
-      synchronized (state) {
-        units = new ArrayList<>(state.units().keySet());
+    forEachServedUnit((state, unit) -> {
+      Set<String> installed = current.computeIfAbsent(unit.name() + "@" + unit.version(), k -> new HashSet<>());
+      try {
+        installed.add(fingerprints.of(unit.root(), Optional.of(state.project())));
+      } catch (RuntimeException e) {
+        log.debug("{} is no longer installed at {}: {}", unit.id(), unit.root(), e.getMessage());
       }
-      for (UnitRef unit : units) {
-        Set<String> installed = current.computeIfAbsent(unit.name() + "@" + unit.version(), k -> new HashSet<>());
-        try {
-          installed.add(fingerprints.of(unit.root(), Optional.of(state.project())));
-        } catch (RuntimeException e) {
-          log.debug("{} is no longer installed at {}: {}", unit.id(), unit.root(), e.getMessage());
-        }
-      }
-    }
+    });
     return cache.invalidate(manifest -> {
       Set<String> installed = current.get(manifest.key().name() + "@" + manifest.key().version());
       return installed != null && !installed.contains(manifest.key().fingerprint());
